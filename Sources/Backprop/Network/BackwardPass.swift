@@ -1,0 +1,79 @@
+/// Everything backpropagation computes for one training example, kept so it can be printed,
+/// plotted and checked: the weighted inputs, activations and errors of every layer, and the
+/// gradient of the example's cost.
+///
+/// Arrays are indexed like ``Network/layers``: entry i belongs to the book's layer l = i + 2.
+public struct BackwardPass<Scalar: BLASScalar>: Equatable, Codable, Sendable {
+    /// The input x, which is the input layer's activation.
+    public var input: [Scalar]
+    /// The desired output y.
+    public var target: [Scalar]
+    /// zˡ = wˡaˡ⁻¹ + bˡ, the weighted input of each layer.
+    public var z: [[Scalar]]
+    /// aˡ = σ(zˡ), the activation of each layer; the last is the network's output.
+    public var a: [[Scalar]]
+    /// σ′(zˡ), how fast each neuron's activation responds to its weighted input.
+    public var sigmaPrime: [[Scalar]]
+    /// δˡ = ∂C/∂zˡ, the error of each layer (BP1 at the output, BP2 going back).
+    public var delta: [[Scalar]]
+    /// ∂C/∂bˡ (BP3).
+    public var nablaB: [[Scalar]]
+    /// ∂C/∂wˡ (BP4), shaped like wˡ.
+    public var nablaW: [Matrix<Scalar>]
+    /// The cost C of this example.
+    public var cost: Scalar
+
+    /// The output aᴸ.
+    public var output: [Scalar] { a[a.count - 1] }
+}
+
+extension Network {
+    /// Backpropagation for one example `(x, y)`: a forward pass that keeps every zˡ and aˡ, then
+    /// the four fundamental equations from the output back to the first layer.
+    ///
+    /// This is the simple path, written to read like the book; training uses the matrix path in
+    /// ``MiniBatch``, which must agree with it.
+    ///
+    /// - Parameters:
+    ///   - x: The input, one value per input neuron.
+    ///   - y: The desired output, one value per output neuron.
+    /// - Returns: zˡ, aˡ, σ′(zˡ), δˡ, ∂C/∂bˡ and ∂C/∂wˡ for every layer, and the cost.
+    public func backpropagate(input x: [Scalar], target y: [Scalar]) -> BackwardPass<Scalar> {
+        precondition(x.count == inputSize, "Input has \(x.count) values, the network takes \(inputSize)")
+        precondition(y.count == outputSize, "Target has \(y.count) values, the network gives \(outputSize)")
+
+        // Forward: zˡ = wˡaˡ⁻¹ + bˡ and aˡ = σ(zˡ), keeping both.
+        var zs: [[Scalar]] = [], activations: [[Scalar]] = [], sigmaPrimes: [[Scalar]] = []
+        var a = x
+        for layer in layers {
+            let z = zip(layer.weights * a, layer.biases).map { $0 + $1 }
+            a = z.map(layer.activation.value)
+            zs.append(z)
+            activations.append(a)
+            sigmaPrimes.append(z.map(layer.activation.derivative))
+        }
+
+        // Backward, from the output layer L down to layer 2.
+        let last = layers.count - 1
+        var deltas = [[Scalar]](repeating: [], count: layers.count)
+        var nablaW = [Matrix<Scalar>](repeating: Matrix(rows: 0, columns: 0), count: layers.count)
+        // BP1: δᴸ = ∇ₐC ⊙ σ′(zᴸ).
+        deltas[last] = zip(zip(a, y).map(cost.gradient), sigmaPrimes[last]).map { $0 * $1 }
+        for l in stride(from: last, through: 0, by: -1) {
+            if l < last {
+                // BP2: δˡ = ((wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ).
+                deltas[l] = zip(layers[l + 1].weights.transposedTimes(deltas[l + 1]), sigmaPrimes[l]).map { $0 * $1 }
+            }
+            // BP4: ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, the outer product δˡ(aˡ⁻¹)ᵀ.
+            let aPrevious = l == 0 ? x : activations[l - 1]
+            nablaW[l] = Matrix(rows: deltas[l].count, columns: aPrevious.count,
+                               elements: deltas[l].flatMap { d in aPrevious.map { d * $0 } })
+        }
+        // BP3: ∂C/∂bˡ = δˡ.
+        let nablaB = deltas
+
+        return BackwardPass(
+            input: x, target: y, z: zs, a: activations, sigmaPrime: sigmaPrimes, delta: deltas,
+            nablaB: nablaB, nablaW: nablaW, cost: cost.value(output: a, target: y))
+    }
+}

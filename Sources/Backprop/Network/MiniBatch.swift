@@ -1,0 +1,176 @@
+/// Matrix-based backpropagation over a whole mini-batch at once: the m examples are the columns
+/// of one matrix X = [x₁ … xₘ], so each layer needs one matrix product forward and two backward.
+///
+/// A `MiniBatch` owns every buffer the passes need, allocated once for its network shape and size,
+/// so training reuses it for each mini-batch without allocating. All matrices are
+/// `neurons × m`; arrays are indexed like ``Network/layers``.
+public struct MiniBatch<Scalar: BLASScalar>: Sendable {
+    /// m, the number of examples (columns).
+    public let size: Int
+    /// Xᵀ, the inputs stored one row per example, so that loading an example copies contiguous
+    /// bytes; products read it transposed, which costs BLAS nothing.
+    public private(set) var inputRows: Matrix<Scalar>
+    /// Y, the desired outputs, one column per example.
+    public private(set) var y: Matrix<Scalar>
+    /// Zˡ, the weighted inputs of each layer.
+    public private(set) var z: [Matrix<Scalar>]
+    /// Aˡ = σ(Zˡ), the activations of each layer.
+    public private(set) var a: [Matrix<Scalar>]
+    /// σ′(Zˡ).
+    public private(set) var sigmaPrime: [Matrix<Scalar>]
+    /// Δˡ, the errors of each layer, one column per example.
+    public private(set) var delta: [Matrix<Scalar>]
+    /// m ones: Δˡ·1 sums the errors over the examples (BP3).
+    private let ones: [Scalar]
+
+    /// Buffers for `size` examples through a network with `layerSizes` neurons per layer.
+    public init(layerSizes: [Int], size: Int) {
+        precondition(size > 0, "A mini-batch holds at least one example")
+        self.size = size
+        inputRows = Matrix(rows: size, columns: layerSizes[0])
+        y = Matrix(rows: layerSizes[layerSizes.count - 1], columns: size)
+        let perLayer = layerSizes.dropFirst().map { Matrix<Scalar>(rows: $0, columns: size) }
+        z = perLayer
+        a = perLayer
+        sigmaPrime = perLayer
+        delta = perLayer
+        ones = [Scalar](repeating: 1, count: size)
+    }
+
+    /// Loads examples `indices` of `data` as the columns of X and their one-hot targets as Y.
+    public mutating func load(_ data: LabelledData, indices: ArraySlice<Int>) {
+        precondition(indices.count == size, "\(indices.count) examples for a mini-batch of \(size)")
+        precondition(data.inputSize == inputRows.columns && data.classCount == y.rows,
+                     "Data of \(data.inputSize) inputs and \(data.classCount) classes do not fit the network")
+        let m = size, n = data.inputSize
+        let scale = 1 / Scalar(255)
+        data.inputBytes.withUnsafeBufferPointer { bytes in
+            inputRows.elements.withUnsafeMutableBufferPointer { rows in
+                for (row, example) in indices.enumerated() {
+                    let source = bytes.baseAddress! + example * n
+                    let destination = rows.baseAddress! + row * n
+                    for i in 0..<n { destination[i] = Scalar(source[i]) * scale }
+                }
+            }
+        }
+        y.elements.withUnsafeMutableBufferPointer { y in
+            y.update(repeating: 0)
+            for (column, example) in indices.enumerated() {
+                y[Int(data.labels[example]) * m + column] = 1
+            }
+        }
+    }
+
+    /// Loads inputs and targets given as matrices with one column per example.
+    public mutating func load(inputs: Matrix<Scalar>, targets: Matrix<Scalar>) {
+        precondition(inputs.rows == inputRows.columns && inputs.columns == size
+                     && targets.rows == y.rows && targets.columns == size,
+                     "Inputs or targets do not fit a mini-batch of \(size)")
+        inputRows = inputs.transposed
+        y = targets
+    }
+
+    /// X, the inputs, one column per example (a copy, for inspection).
+    public var x: Matrix<Scalar> { inputRows.transposed }
+
+    /// The forward pass: Zˡ = wˡAˡ⁻¹ + bˡ and Aˡ = σ(Zˡ) for every layer, keeping σ′(Zˡ).
+    public mutating func feedforward(_ network: Network<Scalar>) {
+        precondition(fits(network), "The network does not fit these buffers")
+        for (l, layer) in network.layers.enumerated() {
+            if l == 0 {
+                z[l].assignProduct(layer.weights, inputRows, transposeB: true)
+            } else {
+                z[l].assignProduct(layer.weights, a[l - 1])
+            }
+            layer.activation.applyWithBias(layer.biases, z: &z[l], a: &a[l], sigmaPrime: &sigmaPrime[l])
+        }
+    }
+
+    /// The gradient of the mean cost over the mini-batch, (1/m) Σₓ ∂Cₓ/∂w and (1/m) Σₓ ∂Cₓ/∂b,
+    /// by a forward and a backward pass.
+    ///
+    /// - Returns: ∂C/∂wˡ and ∂C/∂bˡ for every layer, shaped like the network's.
+    public mutating func gradient(of network: Network<Scalar>) -> (nablaW: [Matrix<Scalar>], nablaB: [[Scalar]]) {
+        var gradient = network
+        for l in gradient.layers.indices {
+            gradient.layers[l].weights.elements.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            gradient.layers[l].biases.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
+        feedforward(network)
+        backpropagate(weightsFrom: network, into: &gradient, scale: 1 / Scalar(size))
+        return (gradient.layers.map(\.weights), gradient.layers.map(\.biases))
+    }
+
+    /// One step of gradient descent on this mini-batch, after the book:
+    /// w → w − (η/m) Σₓ ∂Cₓ/∂w and b → b − (η/m) Σₓ ∂Cₓ/∂b.
+    ///
+    /// The gradient is never stored: BP3 and BP4 add their scaled sums straight into the
+    /// network's biases and weights.
+    public mutating func descend(_ network: inout Network<Scalar>, learningRate eta: Scalar) {
+        feedforward(network)
+        backpropagate(weightsFrom: nil, into: &network, scale: -eta / Scalar(size))
+    }
+
+    /// The backward pass, BP1–BP4 over the whole mini-batch, after `feedforward(network)`.
+    ///
+    /// BP3 and BP4 are delivered as `target.b += scale·Σₓ ∂Cₓ/∂b` and `target.w += scale·Σₓ ∂Cₓ/∂w`.
+    /// With `source` nil the network is `target` itself, updated in place: each layer's weights
+    /// are read (for BP2) before the same layer's update is written, and never copied.
+    mutating func backpropagate(weightsFrom source: Network<Scalar>?, into target: inout Network<Scalar>, scale: Scalar) {
+        let last = target.layers.count - 1
+        // BP1: Δᴸ = ∇ₐC ⊙ σ′(Zᴸ).
+        target.cost.outputError(a: a[last], y: y, sigmaPrime: sigmaPrime[last], into: &delta[last])
+        for l in stride(from: last, through: 0, by: -1) {
+            if l > 0 {
+                // BP2: Δˡ⁻¹ = ((wˡ)ᵀ Δˡ) ⊙ σ′(Zˡ⁻¹).
+                if let source {
+                    delta[l - 1].assignProduct(source.layers[l].weights, delta[l], transposeA: true)
+                } else {
+                    delta[l - 1].assignProduct(target.layers[l].weights, delta[l], transposeA: true)
+                }
+                multiplyElementwise(&delta[l - 1], by: sigmaPrime[l - 1])
+            }
+            // BP3: ∂C/∂bˡ = δˡ, summed over the examples as Δˡ·1.
+            addRowSums(of: delta[l], scaledBy: scale, to: &target.layers[l].biases)
+            // BP4: ∂C/∂wˡ = δˡ(aˡ⁻¹)ᵀ, summed over the examples as Δˡ(Aˡ⁻¹)ᵀ (for the first
+            // layer Aˡ⁻¹ = X, whose transpose is stored).
+            if l == 0 {
+                target.layers[l].weights.assignProduct(delta[l], inputRows, alpha: scale, beta: 1)
+            } else {
+                target.layers[l].weights.assignProduct(delta[l], a[l - 1], transposeB: true, alpha: scale, beta: 1)
+            }
+        }
+    }
+
+    /// The summed cost Σₓ Cₓ over the mini-batch's first `count` examples, after `feedforward`.
+    func totalCost(_ cost: Cost, count: Int) -> Double {
+        cost.totalValue(a: a[a.count - 1], y: y, columns: count)
+    }
+
+    /// Whether `network` has the layer sizes these buffers were made for.
+    public func fits(_ network: Network<Scalar>) -> Bool {
+        guard network.layers.count == z.count, network.inputSize == inputRows.columns else { return false }
+        for (layer, buffer) in zip(network.layers, z) where layer.neurons != buffer.rows { return false }
+        return true
+    }
+
+    private func addRowSums(of matrix: Matrix<Scalar>, scaledBy scale: Scalar, to vector: inout [Scalar]) {
+        matrix.elements.withUnsafeBufferPointer { pm in
+            ones.withUnsafeBufferPointer { pOnes in
+                vector.withUnsafeMutableBufferPointer { pv in
+                    Scalar.gemv(transposeA: false, m: matrix.rows, n: matrix.columns, alpha: scale,
+                                a: pm.baseAddress!, lda: matrix.columns,
+                                x: pOnes.baseAddress!, beta: 1, y: pv.baseAddress!)
+                }
+            }
+        }
+    }
+
+    private func multiplyElementwise(_ matrix: inout Matrix<Scalar>, by factor: Matrix<Scalar>) {
+        matrix.elements.withUnsafeMutableBufferPointer { pm in
+            factor.elements.withUnsafeBufferPointer { pf in
+                for i in 0..<pm.count { pm[i] *= pf[i] }
+            }
+        }
+    }
+}

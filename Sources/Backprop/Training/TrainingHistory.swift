@@ -1,0 +1,38 @@
+/// What happened in one epoch of training.
+public struct EpochRecord: Equatable, Codable, Sendable {
+    /// The epoch's number, counted from 0 as in the book.
+    public var epoch: Int
+    /// Seconds spent on the epoch's gradient descent steps, evaluation excluded.
+    public var trainingSeconds: Double
+    /// The result on the evaluation data after the epoch, when there was evaluation data.
+    public var evaluation: Evaluation?
+    /// Seconds spent evaluating.
+    public var evaluationSeconds: Double
+
+    public init(epoch: Int, trainingSeconds: Double, evaluation: Evaluation?, evaluationSeconds: Double) {
+        self.epoch = epoch
+        self.trainingSeconds = trainingSeconds
+        self.evaluation = evaluation
+        self.evaluationSeconds = evaluationSeconds
+    }
+}
+
+/// The record of a training run, one entry per epoch.
+public struct TrainingHistory: Equatable, Codable, Sendable {
+    public var epochs: [EpochRecord]
+
+    public init(epochs: [EpochRecord] = []) {
+        self.epochs = epochs
+    }
+
+    /// The epoch with the highest evaluation accuracy (the earliest among ties).
+    public var bestEpoch: EpochRecord? {
+        epochs.filter { $0.evaluation != nil }.max {
+            $0.evaluation!.accuracy < $1.evaluation!.accuracy
+                || ($0.evaluation!.accuracy == $1.evaluation!.accuracy && $0.epoch > $1.epoch)
+        }
+    }
+
+    /// Total seconds of training steps, evaluation excluded.
+    public var trainingSeconds: Double { epochs.reduce(0) { $0 + $1.trainingSeconds } }
+}

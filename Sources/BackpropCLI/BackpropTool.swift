@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+
+/// The `backprop` command: a thin shell over the Backprop and Datasets libraries.
+@main
+struct BackpropTool: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backprop",
+        abstract: "Neural networks that learn by gradient descent, with gradients by backpropagation.",
+        discussion: """
+            The system of chapters 1–2 of Michael Nielsen's "Neural Networks and Deep Learning". \
+            `backprop train` with no options trains the book's first network, [784, 30, 10], on MNIST.
+            """,
+        subcommands: [Train.self, Download.self])
+
+    /// Parses and runs a subcommand. Unlike ArgumentParser's default, a usage error (an unknown
+    /// option, a value out of range) exits with status 2, as command-line tools conventionally do.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// Neurons per layer as written on the command line: `784,30,10`.
+struct LayerSizes: ExpressibleByArgument, CustomStringConvertible {
+    var sizes: [Int]
+
+    init(_ sizes: [Int]) {
+        self.sizes = sizes
+    }
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+        let sizes = parts.map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard sizes.count >= 2, sizes.allSatisfy({ $0 != nil }) else { return nil }
+        self.sizes = sizes.map { $0! }
+    }
+
+    var description: String { sizes.map(String.init).joined(separator: ",") }
+    var defaultValueDescription: String { description }
+}

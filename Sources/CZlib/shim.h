@@ -1,0 +1,2 @@
+// zlib, for reading gzipped IDX files.
+#include <zlib.h>

@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A source of bytes read front to back: a plain file or the inflated contents of a gzip file.
+protocol ByteReader {
+    /// The file being read, for error messages.
+    var path: String { get }
+    /// The most bytes the rest of the source can hold, known before reading them, so that a
+    /// header's claims can be checked before allocating.
+    var maximumRemainingBytes: Int { get }
+    /// Fills `buffer` from the source and returns how many bytes were read; fewer than asked
+    /// means the source ended.
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(IDXError) -> Int
+    /// The error for a header that promises more data than `maximumRemainingBytes`.
+    func tooShort(forDataBytes expected: Int) -> IDXError
+}
+
+/// Reads a whole file into memory.
+func readFile(at path: String) throws(IDXError) -> [UInt8] {
+    guard let file = fopen(path, "rb") else {
+        throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+    }
+    defer { fclose(file) }
+    var stats = stat()
+    guard fstat(fileno(file), &stats) == 0 else {
+        throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+    }
+    guard (stats.st_mode & S_IFMT) == S_IFREG else {
+        throw .cannotOpen(path: path, reason: "not a regular file")
+    }
+    let size = Int(stats.st_size)
+    var bytes = [UInt8](repeating: 0, count: size)
+    let read = bytes.withUnsafeMutableBytes { fread($0.baseAddress, 1, size, file) }
+    guard read == size else {
+        throw .cannotOpen(path: path, reason: "read \(read) of \(size) bytes")
+    }
+    return bytes
+}
+
+/// Reads a file held in memory.
+struct PlainReader: ByteReader {
+    let path: String
+    let bytes: [UInt8]
+    private var offset = 0
+
+    init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+
+    var maximumRemainingBytes: Int { bytes.count - offset }
+
+    func tooShort(forDataBytes expected: Int) -> IDXError {
+        .truncated(path: path, expectedBytes: expected, actualBytes: maximumRemainingBytes)
+    }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(IDXError) -> Int {
+        let count = min(buffer.count, bytes.count - offset)
+        bytes.withUnsafeBytes { source in
+            buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
+        }
+        offset += count
+        return count
+    }
+}
+
+extension ByteReader {
+    /// Fills `bytes` from the source; returns how many were read.
+    mutating func read(into bytes: inout [UInt8]) throws(IDXError) -> Int {
+        var result: Result<Int, IDXError> = .success(0)
+        bytes.withUnsafeMutableBytes { buffer in
+            do throws(IDXError) { result = .success(try read(into: buffer)) } catch { result = .failure(error) }
+        }
+        return try result.get()
+    }
+}

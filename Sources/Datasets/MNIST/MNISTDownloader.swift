@@ -1,0 +1,110 @@
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Fetches the MNIST files from a mirror, checks each one, and moves it into place only when its
+/// uncompressed contents have the published MD5 checksum.
+public struct MNISTDownloader: Sendable {
+    /// A public mirror of the original MNIST files.
+    public static let defaultMirror = "https://ossci-datasets.s3.amazonaws.com/mnist/"
+
+    /// Base URL; file `NAME.gz` is fetched from `mirror/NAME.gz`.
+    public let mirror: URL
+    /// The expected MD5 of each uncompressed file, as lowercase hex.
+    public let checksums: [MNIST.File: String]
+
+    public init(mirror: URL, checksums: [MNIST.File: String]? = nil) {
+        self.mirror = mirror
+        self.checksums = checksums ?? Dictionary(uniqueKeysWithValues: MNIST.File.allCases.map { ($0, $0.md5) })
+    }
+
+    /// What happened to one file.
+    public enum Outcome: String, Sendable, CustomStringConvertible {
+        case downloaded = "downloaded, checksum verified"
+        case alreadyPresent = "already present, checksum verified"
+        public var description: String { rawValue }
+    }
+
+    /// Downloads every file missing from `directory` (created if needed).
+    ///
+    /// - Parameter report: Called once per file with what happened.
+    /// - Throws: ``DownloadError`` for a failed request or a wrong checksum; nothing is left
+    ///   half-written, and files already in place are not touched.
+    public func download(into directory: String,
+                         report: (MNIST.File, Outcome) -> Void = { _, _ in }) async throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for file in MNIST.File.allCases {
+            let destination = "\(directory)/\(file.rawValue).gz"
+            if FileManager.default.fileExists(atPath: destination),
+               (try? checksum(ofGzipFileAt: destination)) == checksums[file] {
+                report(file, .alreadyPresent)
+                continue
+            }
+            let url = mirror.appendingPathComponent(file.rawValue + ".gz")
+            let (body, response) = try await URLSession.shared.data(from: url)
+            if let http = response as? HTTPURLResponse, http.statusCode != 200 {
+                throw DownloadError.httpStatus(url: url.absoluteString, status: http.statusCode)
+            }
+            // Write beside the destination, check, then rename: a failed or interrupted download
+            // never leaves a broken file under the real name.
+            let temporary = destination + ".download"
+            try body.write(to: URL(fileURLWithPath: temporary))
+            let actual: String
+            do {
+                actual = try checksum(ofGzipFileAt: temporary)
+            } catch {
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw DownloadError.notGzip(url: url.absoluteString, reason: "\(error)")
+            }
+            guard actual == checksums[file] else {
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw DownloadError.checksumMismatch(url: url.absoluteString, expected: checksums[file] ?? "?", actual: actual)
+            }
+            if rename(temporary, destination) != 0 {
+                throw DownloadError.cannotSave(path: destination, reason: String(cString: strerror(errno)))
+            }
+            report(file, .downloaded)
+        }
+    }
+}
+
+/// MD5 of the uncompressed contents of the gzip file at `path`, as lowercase hex.
+func checksum(ofGzipFileAt path: String) throws -> String {
+    let contents = try gunzip(path: path)
+    return Insecure.MD5.hash(data: contents).map { String(format: "%02x", $0) }.joined()
+}
+
+/// The whole uncompressed contents of the gzip file at `path`.
+func gunzip(path: String) throws(IDXError) -> [UInt8] {
+    var reader = try GzipReader(path: path, compressed: try readFile(at: path))
+    var contents = [UInt8](repeating: 0, count: max(reader.maximumRemainingBytes, 0))
+    let count = try reader.read(into: &contents)
+    var extra: [UInt8] = [0]
+    guard count == contents.count, try reader.read(into: &extra) == 0 else {
+        throw .corruptGzip(path: path, reason: "the uncompressed size differs from the gzip trailer's")
+    }
+    return contents
+}
+
+/// Why a download failed.
+public enum DownloadError: Error, Equatable, CustomStringConvertible {
+    case httpStatus(url: String, status: Int)
+    case notGzip(url: String, reason: String)
+    case checksumMismatch(url: String, expected: String, actual: String)
+    case cannotSave(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .httpStatus(let url, let status):
+            return "\(url): the server answered HTTP \(status)"
+        case .notGzip(let url, let reason):
+            return "\(url): not a valid gzip file (\(reason))"
+        case .checksumMismatch(let url, let expected, let actual):
+            return "\(url): MD5 of the uncompressed file is \(actual), expected \(expected); the file was discarded"
+        case .cannotSave(let path, let reason):
+            return "cannot save \(path): \(reason)"
+        }
+    }
+}

@@ -38,7 +38,7 @@ public struct MNISTDownloader: Sendable {
         for file in MNIST.File.allCases {
             let destination = "\(directory)/\(file.rawValue).gz"
             if FileManager.default.fileExists(atPath: destination),
-               (try? checksum(ofGzipFileAt: destination)) == checksums[file] {
+               (try? md5Hex(gunzippedFileAt: destination)) == checksums[file] {
                 report(file, .alreadyPresent)
                 continue
             }
@@ -53,7 +53,7 @@ public struct MNISTDownloader: Sendable {
             try body.write(to: URL(fileURLWithPath: temporary))
             let actual: String
             do {
-                actual = try checksum(ofGzipFileAt: temporary)
+                actual = try md5Hex(gunzippedFileAt: temporary)
             } catch {
                 try? FileManager.default.removeItem(atPath: temporary)
                 throw DownloadError.notGzip(url: url.absoluteString, reason: "\(error)")
@@ -71,7 +71,7 @@ public struct MNISTDownloader: Sendable {
 }
 
 /// MD5 of the uncompressed contents of the gzip file at `path`, as lowercase hex.
-func checksum(ofGzipFileAt path: String) throws -> String {
+public func md5Hex(gunzippedFileAt path: String) throws -> String {
     let contents = try gunzip(path: path)
     return Insecure.MD5.hash(data: contents).map { String(format: "%02x", $0) }.joined()
 }

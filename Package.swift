@@ -52,6 +52,14 @@ let package = Package(
             ]
         ),
 
+        // Benchmark: seconds per epoch and BLAS rates; run by Benchmarks/run.sh beside its peers.
+        // It needs nothing beyond the libraries, so it lives in this package.
+        .executableTarget(
+            name: "BackpropBenchmark",
+            dependencies: ["Backprop", "Datasets"],
+            path: "Benchmarks/Sources/BackpropBenchmark"
+        ),
+
         // Tests.
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Backprop", "CZlib"]),

@@ -35,6 +35,7 @@ struct CommandLineTests {
         (["--epochs", "0"], "--epochs"),
         (["--epochs", "-5"], "--epochs"),
         (["--evaluate-on", "everything"], "--evaluate-on"),
+        (["--threads", "0"], "--threads"),
         (["--no-such-option"], "no-such-option"),
     ] as [([String], String)])
     func refusesNonsense(arguments: [String], message: String) throws {

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmarks/run.sh: seconds per epoch of backprop beside numpy and PyTorch doing the same work,
+# interleaved in one session, then the BLAS rates and a full `backprop train` run's wall time and
+# peak memory. Prints a Markdown table for the README.
+#
+#   MNIST_DIR=../shared/data/mnist Benchmarks/run.sh [--rounds N] [--quick]
+#
+# The environment is left as it is (OPENBLAS_CORETYPE included): the table names the BLAS core.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=1; quick=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --quick) quick=1; shift ;;
+    *) echo "usage: Benchmarks/run.sh [--rounds N] [--quick]" >&2; exit 2 ;;
+  esac
+done
+: "${MNIST_DIR:?set MNIST_DIR to the folder with the MNIST files}"
+export MNIST_DIR
+
+scripts/install-dependencies
+python3 -c 'import numpy' 2>/dev/null || python3 -m pip install -q numpy
+python3 -c 'import torch' 2>/dev/null || python3 -m pip install -q torch
+swift build -c release --product backprop >/dev/null
+swift build -c release --product BackpropBenchmark >/dev/null
+bin=$(swift build -c release --show-bin-path)
+
+results=$(mktemp)
+peer() {  # peer SCRIPT ARGS...: one peer run on one core
+  (cd Benchmarks/peers && OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 python3 "$@") >>"$results"
+}
+for round in $(seq "$rounds"); do
+  for layers in 784,30,10 784,100,10; do
+    for mb in 10 100; do
+      epochs=5; slow=2
+      [ "$quick" = 1 ] && epochs=2 && slow=1
+      echo "round $round: [$layers] mini-batch $mb" >&2
+      "$bin/BackpropBenchmark" epoch --layers "$layers" --mini-batch-size "$mb" --epochs "$epochs" --threads 1 >>"$results"
+      "$bin/BackpropBenchmark" epoch --layers "$layers" --mini-batch-size "$mb" --epochs "$epochs" --threads 2 >>"$results"
+      peer numpy_matrix.py --layers "$layers" --mini-batch-size "$mb" --epochs "$((epochs > 3 ? 3 : epochs))"
+      peer pytorch_manual.py --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
+      peer pytorch_autograd.py --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
+    done
+  done
+done
+for threads in 1 2; do
+  "$bin/BackpropBenchmark" sgemm --size 2048 --threads "$threads" >>"$results"
+done
+
+# The book's first experiment end to end: data loading, 30 epochs, evaluation after each.
+echo "full run: backprop train" >&2
+/usr/bin/time -f '{"impl":"full-run","wall_s":%e,"peak_rss_mb":%M}' -o "$results.time" \
+  "$bin/backprop" train >"$results.train"
+sed 's/"peak_rss_mb":\([0-9]*\)}/"peak_rss_mb":\1,"kb":1}/' "$results.time" >>"$results"
+grep '^Best' "$results.train" | sed 's/^/    /' >&2
+
+python3 Benchmarks/tabulate.py "$results"
+rm -f "$results" "$results.time" "$results.train"

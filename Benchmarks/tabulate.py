@@ -39,4 +39,4 @@ if full:
     peer_peaks = ", ".join(f"{impl} {mb:.0f} MB" for impl, mb in sorted(peaks.items()))
     print(f"\n`backprop train` (the book's first experiment: loading, 30 epochs, evaluation after each): "
           f"{full['wall_s']:.2f} s wall, peak memory {full['peak_rss_mb'] / 1024:.0f} MB "
-          f"(peak memory of the peers' benchmark runs, largest: {peer_peaks}).")
+          f"(the peers' benchmark runs peaked at: {peer_peaks}).")

@@ -56,4 +56,6 @@ sed 's/"peak_rss_mb":\([0-9]*\)}/"peak_rss_mb":\1,"kb":1}/' "$results.time" >>"$
 grep '^Best' "$results.train" | sed 's/^/    /' >&2
 
 python3 Benchmarks/tabulate.py "$results"
+echo
+Benchmarks/allocations.sh
 rm -f "$results" "$results.time" "$results.train"

@@ -29,11 +29,15 @@ extension RandomNumberGenerator {
         return (-2 * Double.log(u1)).squareRoot() * Double.cos(2 * Double.pi * u2)
     }
 
-    /// Shuffles `array` in place (Fisher–Yates).
-    public mutating func shuffle<T>(_ array: inout [T]) {
-        guard array.count > 1 else { return }
-        for i in stride(from: array.count - 1, to: 0, by: -1) {
-            array.swapAt(i, nextInt(below: i + 1))
+    /// Shuffles `indices` in place (Fisher–Yates). Only for indices, so that the loop is
+    /// compiled for `Int` and swaps without allocating, whatever the generator type.
+    public mutating func shuffle(_ indices: inout [Int]) {
+        guard indices.count > 1 else { return }
+        indices.withUnsafeMutableBufferPointer { buffer in
+            for i in stride(from: buffer.count - 1, to: 0, by: -1) {
+                let j = nextInt(below: i + 1)
+                (buffer[i], buffer[j]) = (buffer[j], buffer[i])
+            }
         }
     }
 }

@@ -146,6 +146,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
 
 extension Network {
     /// The first weight or bias that is NaN or infinite, if any, named in the book's terms.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func firstNonFiniteParameter() -> (layer: Int, parameter: String)? {
         for (l, layer) in layers.enumerated() {
             if let i = layer.weights.elements.firstIndex(where: { !$0.isFinite }) {

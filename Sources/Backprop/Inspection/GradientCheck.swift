@@ -42,25 +42,16 @@ extension Network {
                                   method: FiniteDifference = .central)
         -> (nablaW: [Matrix<Scalar>], nablaB: [[Scalar]]) {
         var probe = self
-        func costAt(_ network: Network) -> Scalar {
-            cost.value(output: network.feedforward(x), target: y)
-        }
-        func centralDifference(_ parameter: WritableKeyPath<Network, Scalar>) -> Scalar {
-            let original = probe[keyPath: parameter]
-            defer { probe[keyPath: parameter] = original }
-            return method.derivative(epsilon: epsilon) { step in
-                probe[keyPath: parameter] = original + step
-                return costAt(probe)
-            }
-        }
         var nablaW = layers.map { Matrix<Scalar>(rows: $0.neurons, columns: $0.inputs) }
         var nablaB = layers.map { [Scalar](repeating: 0, count: $0.neurons) }
         for l in layers.indices {
             for i in layers[l].weights.elements.indices {
-                nablaW[l].elements[i] = centralDifference(\.layers[l].weights.elements[i])
+                nablaW[l].elements[i] = probe.finiteDifference(
+                    at: .weight(layer: l, index: i), input: x, target: y, epsilon: epsilon, method: method)
             }
             for j in layers[l].biases.indices {
-                nablaB[l][j] = centralDifference(\.layers[l].biases[j])
+                nablaB[l][j] = probe.finiteDifference(
+                    at: .bias(layer: l, index: j), input: x, target: y, epsilon: epsilon, method: method)
             }
         }
         return (nablaW, nablaB)

@@ -1,7 +1,7 @@
 /// A dense row-major matrix: element (i, j) sits at `elements[i * columns + j]`.
 ///
 /// Vectors are plain arrays; a matrix with one column is used where a product needs a matrix.
-public struct Matrix<Scalar: BLASScalar>: Equatable, Codable, Sendable {
+public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
     public let rows: Int
     public let columns: Int
     /// The elements, row after row.
@@ -58,5 +58,25 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Codable, Sendable {
     /// The same elements in another precision.
     public func converted<Other: BLASScalar>(to _: Other.Type = Other.self) -> Matrix<Other> {
         Matrix<Other>(rows: rows, columns: columns, elements: elements.map { Other($0) })
+    }
+}
+
+extension Matrix: Codable {
+    /// A matrix is written as a list of its rows, `[[w₀₀, w₀₁, …], [w₁₀, …], …]`, the form people
+    /// type by hand and the book's network2.py writes.
+    public init(from decoder: Decoder) throws {
+        let rowArrays = try decoder.singleValueContainer().decode([[Scalar]].self)
+        let columns = rowArrays.first?.count ?? 0
+        guard rowArrays.allSatisfy({ $0.count == columns }) else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "The rows of a matrix differ in length: \(rowArrays.map(\.count))"))
+        }
+        self.init(rows: rowArrays.count, columns: columns, elements: rowArrays.flatMap { $0 })
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode((0..<rows).map(row))
     }
 }

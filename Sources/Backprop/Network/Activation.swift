@@ -1,17 +1,26 @@
 import RealModule
 
-/// The function σ a layer applies to its weighted input: aˡ = σ(zˡ).
+/// The function σ a neuron applies to its weighted input: a = σ(z).
 ///
 /// A closed set, so that a new case makes the compiler point at every place that must handle it.
 public enum Activation: String, Codable, CaseIterable, Sendable {
     /// σ(z) = 1 / (1 + e⁻ᶻ), the book's neuron.
     case sigmoid
+    /// σ(z) = z: the chapter 2 exercise "backpropagation with linear neurons".
+    case linear
+    /// σ(z) = tanh z.
+    case tanh
+    /// σ(z) = max(0, z), the rectified linear unit.
+    case relu
 
     /// σ(z).
     @inline(__always)
     public func value<Scalar: BLASScalar>(_ z: Scalar) -> Scalar {
         switch self {
         case .sigmoid: return 1 / (1 + Scalar.exp(-z))
+        case .linear: return z
+        case .tanh: return Scalar.tanh(z)
+        case .relu: return z > 0 ? z : 0
         }
     }
 
@@ -22,38 +31,35 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
         case .sigmoid:
             let s = value(z)
             return s * (1 - s)
+        case .linear: return 1
+        case .tanh:
+            let t = Scalar.tanh(z)
+            return 1 - t * t
+        case .relu: return z > 0 ? 1 : 0
         }
     }
 
-    /// For each element: z += bias of its row, then a = σ(z) and σ′(z), in one pass over the data.
-    ///
-    /// The matrices are `neurons × examples`; `biases` has one entry per neuron (row).
-    func applyWithBias<Scalar: BLASScalar>(
-        _ biases: [Scalar], z: inout Matrix<Scalar>,
-        a: inout Matrix<Scalar>, sigmaPrime: inout Matrix<Scalar>
+    /// For `count` weighted inputs: z += bias, then a = σ(z) and σ′(z), in one pass over the data.
+    @inline(__always)
+    func apply<Scalar: BLASScalar>(
+        bias: Scalar, count: Int, z: UnsafeMutablePointer<Scalar>,
+        a: UnsafeMutablePointer<Scalar>, sigmaPrime: UnsafeMutablePointer<Scalar>
     ) {
-        let n = z.columns
-        precondition(biases.count == z.rows && a.elements.count == z.elements.count
-                     && sigmaPrime.elements.count == z.elements.count)
-        biases.withUnsafeBufferPointer { b in
-            z.elements.withUnsafeMutableBufferPointer { z in
-                a.elements.withUnsafeMutableBufferPointer { a in
-                    sigmaPrime.elements.withUnsafeMutableBufferPointer { sp in
-                        switch self {
-                        case .sigmoid:
-                            for j in 0..<b.count {
-                                let bj = b[j]
-                                for i in j * n ..< (j + 1) * n {
-                                    let zi = z[i] + bj
-                                    let s = 1 / (1 + Scalar.exp(-zi))
-                                    z[i] = zi
-                                    a[i] = s
-                                    sp[i] = s * (1 - s)
-                                }
-                            }
-                        }
-                    }
-                }
+        switch self {
+        case .sigmoid:
+            for i in 0..<count {
+                let zi = z[i] + bias
+                let s = 1 / (1 + Scalar.exp(-zi))
+                z[i] = zi
+                a[i] = s
+                sigmaPrime[i] = s * (1 - s)
+            }
+        case .linear, .tanh, .relu:
+            for i in 0..<count {
+                let zi = z[i] + bias
+                z[i] = zi
+                a[i] = value(zi)
+                sigmaPrime[i] = derivative(zi)
             }
         }
     }

@@ -46,11 +46,11 @@ extension Network {
         var zs: [[Scalar]] = [], activations: [[Scalar]] = [], sigmaPrimes: [[Scalar]] = []
         var a = x
         for layer in layers {
-            let z = zip(layer.weights * a, layer.biases).map { $0 + $1 }
-            a = z.map(layer.activation.value)
+            let z = layer.weightedInput(a)
+            a = layer.activate(z)
             zs.append(z)
             activations.append(a)
-            sigmaPrimes.append(z.map(layer.activation.derivative))
+            sigmaPrimes.append(layer.activationDerivative(z))
         }
 
         // Backward, from the output layer L down to layer 2.

@@ -82,7 +82,7 @@ public struct MiniBatch<Scalar: BLASScalar>: Sendable {
             } else {
                 z[l].assignProduct(layer.weights, a[l - 1])
             }
-            layer.activation.applyWithBias(layer.biases, z: &z[l], a: &a[l], sigmaPrime: &sigmaPrime[l])
+            layer.applyWithBias(z: &z[l], a: &a[l], sigmaPrime: &sigmaPrime[l])
         }
     }
 

@@ -54,8 +54,7 @@ public struct Network<Scalar: BLASScalar>: Equatable, Codable, Sendable {
         precondition(x.count == inputSize, "Input has \(x.count) values, the network takes \(inputSize)")
         var a = x
         for layer in layers {
-            let z = zip(layer.weights * a, layer.biases).map { $0 + $1 }
-            a = z.map(layer.activation.value)
+            a = layer.activate(layer.weightedInput(a))
         }
         return a
     }
@@ -65,7 +64,7 @@ public struct Network<Scalar: BLASScalar>: Equatable, Codable, Sendable {
         Network<Other>(
             layers: layers.map {
                 Layer(weights: $0.weights.converted(), biases: $0.biases.map { Other($0) },
-                      activation: $0.activation)
+                      activation: $0.activation, neuronActivations: $0.neuronActivations)
             },
             cost: cost)
     }

@@ -20,15 +20,17 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
     ///
     /// - Parameters:
     ///   - generator: Shuffles the data each epoch; the same seed gives the same run.
+    ///   - monitor: Records each layer's learning speed before training and after every epoch.
     ///   - progress: Told about progress within and at the end of each epoch (on this thread).
     /// - Returns: One record per epoch.
     /// - Throws: ``TrainingError`` when the settings are invalid or training diverges.
     public func train<Scalar: BLASScalar, G: RandomNumberGenerator>(
         _ network: inout Network<Scalar>, on data: LabelledData, evaluatingOn evaluationData: LabelledData? = nil,
-        using generator: inout G, progress: ((TrainingProgress) -> Void)? = nil
+        using generator: inout G, monitor: LearningSpeedMonitor? = nil,
+        progress: ((TrainingProgress) -> Void)? = nil
     ) throws(TrainingError) -> TrainingHistory {
         try validate(network: network, data: data, evaluationData: evaluationData)
-        var history = TrainingHistory()
+        var history = TrainingHistory(initialLearningSpeed: monitor?.measure(network))
         var order = Array(0..<data.count)
         var batches = MiniBatchBuffers<Scalar>(layerSizes: network.layerSizes, size: miniBatchSize)
         let clock = ContinuousClock()
@@ -46,7 +48,7 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
             }
             let record = EpochRecord(
                 epoch: epoch, trainingSeconds: trainingTime.inSeconds, evaluation: evaluation,
-                evaluationSeconds: evaluationTime.inSeconds)
+                evaluationSeconds: evaluationTime.inSeconds, learningSpeed: monitor?.measure(network))
             history.epochs.append(record)
             progress?(.epochFinished(record))
         }

@@ -8,21 +8,28 @@ public struct EpochRecord: Equatable, Codable, Sendable {
     public var evaluation: Evaluation?
     /// Seconds spent evaluating.
     public var evaluationSeconds: Double
+    /// Gradient norms and saturation per layer after the epoch, when a monitor was given.
+    public var learningSpeed: LearningSpeed?
 
-    public init(epoch: Int, trainingSeconds: Double, evaluation: Evaluation?, evaluationSeconds: Double) {
+    public init(epoch: Int, trainingSeconds: Double, evaluation: Evaluation?, evaluationSeconds: Double,
+                learningSpeed: LearningSpeed? = nil) {
         self.epoch = epoch
         self.trainingSeconds = trainingSeconds
         self.evaluation = evaluation
         self.evaluationSeconds = evaluationSeconds
+        self.learningSpeed = learningSpeed
     }
 }
 
 /// The record of a training run, one entry per epoch.
 public struct TrainingHistory: Equatable, Codable, Sendable {
     public var epochs: [EpochRecord]
+    /// Gradient norms and saturation before the first epoch, when a monitor was given.
+    public var initialLearningSpeed: LearningSpeed?
 
-    public init(epochs: [EpochRecord] = []) {
+    public init(epochs: [EpochRecord] = [], initialLearningSpeed: LearningSpeed? = nil) {
         self.epochs = epochs
+        self.initialLearningSpeed = initialLearningSpeed
     }
 
     /// The epoch with the highest evaluation accuracy (the earliest among ties).

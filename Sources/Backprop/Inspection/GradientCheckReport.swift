@@ -1,0 +1,139 @@
+/// Backpropagation's gradient for one example beside finite differences, layer by layer, with
+/// what each method cost: the measurement behind the book's section "In what sense is
+/// backpropagation a fast algorithm?".
+public struct GradientCheckReport: Codable, Sendable {
+    /// Agreement over one layer's checked parameters.
+    public struct LayerAgreement: Codable, Sendable {
+        /// The book's layer number l (2 for the first layer of weights).
+        public var layer: Int
+        /// Weights and biases compared.
+        public var checked: Int
+        /// Parameters in the layer.
+        public var total: Int
+        public var maxRelativeError: Double
+        public var meanRelativeError: Double
+        /// The largest |backprop − finite difference|.
+        public var maxAbsoluteError: Double
+    }
+
+    public var layers: [LayerAgreement]
+    public var method: FiniteDifference
+    public var epsilon: Double
+    /// Denominators of relative errors are at least this: |a − b| / max(|a|, |b|, floor).
+    public var relativeErrorFloor: Double
+    /// Parameters compared, and all there are.
+    public var checkedParameters: Int
+    public var totalParameters: Int
+    /// Backpropagation: one forward and one backward pass for every parameter at once.
+    public var backpropSeconds: Double
+    /// Forward passes finite differences made for the checked parameters.
+    public var finiteDifferenceForwardPasses: Int
+    public var finiteDifferenceSeconds: Double
+
+    /// Whether only a sample of the parameters was checked, so that the full finite-difference
+    /// cost is an extrapolation.
+    public var isSampled: Bool { checkedParameters < totalParameters }
+    /// Forward passes finite differences need for every parameter.
+    public var fullFiniteDifferenceForwardPasses: Int { totalParameters * method.forwardPassesPerParameter }
+    /// Seconds finite differences need for every parameter (measured, or extrapolated from the sample).
+    public var fullFiniteDifferenceSeconds: Double {
+        finiteDifferenceSeconds * Double(totalParameters) / Double(max(checkedParameters, 1))
+    }
+    /// How many times longer finite differences take than backpropagation, for the whole gradient.
+    public var speedRatio: Double { fullFiniteDifferenceSeconds / backpropSeconds }
+    public var maxRelativeError: Double { layers.map(\.maxRelativeError).max() ?? 0 }
+}
+
+/// Where a parameter sits: layer index (into `Network.layers`), and its index among the layer's
+/// weights (row by row) or biases.
+public enum ParameterLocation: Hashable, Codable, Sendable {
+    case weight(layer: Int, index: Int)
+    case bias(layer: Int, index: Int)
+}
+
+extension Network {
+    /// Checks backpropagation's gradient for one example against finite differences.
+    ///
+    /// - Parameters:
+    ///   - x: The input.
+    ///   - y: The desired output.
+    ///   - epsilon: ε for the finite differences.
+    ///   - method: The difference formula.
+    ///   - sampleSize: Check this many parameters drawn at random (without replacement), or all
+    ///     when nil or at least the parameter count.
+    ///   - relativeErrorFloor: The smallest denominator of a relative error, so that gradients
+    ///     that are zero or far below the finite differences' resolution compare absolutely.
+    ///   - generator: Draws the sample.
+    public func checkGradient<G: RandomNumberGenerator>(
+        input x: [Scalar], target y: [Scalar], epsilon: Scalar, method: FiniteDifference = .central,
+        sampleSize: Int? = nil, relativeErrorFloor: Double = 1e-8, using generator: inout G
+    ) -> GradientCheckReport {
+        let clock = ContinuousClock()
+        // Backpropagation is fast enough that one call is below the clock's resolution to trust:
+        // time enough repeats to fill about 50 ms.
+        var pass = backpropagate(input: x, target: y)
+        var repeats = 0
+        let start = clock.now
+        repeat {
+            pass = backpropagate(input: x, target: y)
+            repeats += 1
+        } while clock.now - start < .milliseconds(50)
+        let backpropSeconds = (clock.now - start).inSeconds / Double(repeats)
+
+        var locations: [ParameterLocation] = []
+        for (l, layer) in layers.enumerated() {
+            locations += layer.weights.elements.indices.map { .weight(layer: l, index: $0) }
+            locations += layer.biases.indices.map { .bias(layer: l, index: $0) }
+        }
+        let total = locations.count
+        if let sampleSize, sampleSize < total {
+            var order = Array(locations.indices)
+            generator.shuffle(&order)
+            locations = order.prefix(max(sampleSize, 0)).sorted().map { locations[$0] }
+        }
+
+        var errors = [[Double]](repeating: [], count: layers.count)
+        var absolute = [Double](repeating: 0, count: layers.count)
+        let fdStart = clock.now
+        var probe = self
+        for location in locations {
+            let numerical = probe.finiteDifference(at: location, input: x, target: y, epsilon: epsilon, method: method)
+            let (l, analytic): (Int, Scalar) = switch location {
+            case .weight(let l, let i): (l, pass.nablaW[l].elements[i])
+            case .bias(let l, let j): (l, pass.nablaB[l][j])
+            }
+            let a = Double(analytic), b = Double(numerical)
+            errors[l].append(abs(a - b) / max(abs(a), abs(b), relativeErrorFloor))
+            absolute[l] = max(absolute[l], abs(a - b))
+        }
+        let fdSeconds = (clock.now - fdStart).inSeconds
+
+        let agreements = layers.indices.map { l in
+            GradientCheckReport.LayerAgreement(
+                layer: l + 2, checked: errors[l].count, total: layers[l].parameterCount,
+                maxRelativeError: errors[l].max() ?? 0,
+                meanRelativeError: errors[l].isEmpty ? 0 : errors[l].reduce(0, +) / Double(errors[l].count),
+                maxAbsoluteError: absolute[l])
+        }
+        return GradientCheckReport(
+            layers: agreements, method: method, epsilon: Double(epsilon), relativeErrorFloor: relativeErrorFloor,
+            checkedParameters: locations.count, totalParameters: total, backpropSeconds: backpropSeconds,
+            finiteDifferenceForwardPasses: locations.count * method.forwardPassesPerParameter,
+            finiteDifferenceSeconds: fdSeconds)
+    }
+
+    /// ∂C/∂p for one parameter by finite differences; the network is restored afterwards.
+    mutating func finiteDifference(at location: ParameterLocation, input x: [Scalar], target y: [Scalar],
+                                   epsilon: Scalar, method: FiniteDifference) -> Scalar {
+        let path: WritableKeyPath<Network, Scalar> = switch location {
+        case .weight(let l, let i): \.layers[l].weights.elements[i]
+        case .bias(let l, let j): \.layers[l].biases[j]
+        }
+        let original = self[keyPath: path]
+        defer { self[keyPath: path] = original }
+        return method.derivative(epsilon: epsilon) { step in
+            self[keyPath: path] = original + step
+            return cost.value(output: feedforward(x), target: y)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+/// What `probe` changes: one weight wˡⱼₖ, one bias bˡⱼ, or one neuron's weighted input zˡⱼ (the
+/// chapter's "demon", who adds Δz to it). Layers are indices into `Network.layers`.
+public enum ProbeTarget: Equatable, Codable, Sendable {
+    case weight(layer: Int, j: Int, k: Int)
+    case bias(layer: Int, j: Int)
+    case weightedInput(layer: Int, j: Int)
+}
+
+/// The cost's response to a change Δ in one quantity, predicted to first order by the gradient
+/// (ΔC ≈ ∂C/∂p · Δ, the book's eq. 47, or δˡⱼ·Δz for the demon) beside the change measured by
+/// running the network again.
+public struct ProbeReport: Codable, Sendable {
+    public struct Row: Codable, Sendable {
+        public var change: Double
+        public var predicted: Double
+        public var measured: Double
+        /// |measured − predicted|: for small Δ it shrinks like Δ², the size of the neglected
+        /// second-order term.
+        public var discrepancy: Double { abs(measured - predicted) }
+    }
+
+    public var target: ProbeTarget
+    /// The cost before any change.
+    public var cost: Double
+    /// ∂C/∂p from backpropagation (δˡⱼ for a weighted input).
+    public var gradient: Double
+    public var rows: [Row]
+}
+
+extension Network {
+    /// The cost of one example, with `nudge.dz` added to the weighted input of neuron
+    /// `nudge.neuron` in layer `nudge.layer` when given.
+    public func cost(input x: [Scalar], target y: [Scalar], nudge: (layer: Int, neuron: Int, dz: Scalar)? = nil) -> Scalar {
+        var a = x
+        for (l, layer) in layers.enumerated() {
+            var z = layer.weightedInput(a)
+            if let nudge, nudge.layer == l { z[nudge.neuron] += nudge.dz }
+            a = layer.activate(z)
+        }
+        return cost.value(output: a, target: y)
+    }
+
+    /// Changes `target` by each of `changes` in turn (from the original network each time) and
+    /// compares the cost's measured change with the gradient's prediction.
+    public func probe(input x: [Scalar], target y: [Scalar], changing target: ProbeTarget,
+                      by changes: [Scalar]) -> ProbeReport {
+        let pass = backpropagate(input: x, target: y)
+        let base = pass.cost
+        let gradient: Scalar = switch target {
+        case .weight(let l, let j, let k): pass.nablaW[l][j, k]
+        case .bias(let l, let j): pass.nablaB[l][j]
+        case .weightedInput(let l, let j): pass.delta[l][j]
+        }
+        let rows = changes.map { change -> ProbeReport.Row in
+            var changed = self
+            let after: Scalar
+            switch target {
+            case .weight(let l, let j, let k):
+                changed.layers[l].weights[j, k] += change
+                after = changed.cost(input: x, target: y)
+            case .bias(let l, let j):
+                changed.layers[l].biases[j] += change
+                after = changed.cost(input: x, target: y)
+            case .weightedInput(let l, let j):
+                after = cost(input: x, target: y, nudge: (l, j, change))
+            }
+            return ProbeReport.Row(change: Double(change), predicted: Double(gradient * change),
+                                   measured: Double(after - base))
+        }
+        return ProbeReport(target: target, cost: Double(base), gradient: Double(gradient), rows: rows)
+    }
+}

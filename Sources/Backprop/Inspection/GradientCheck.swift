@@ -38,6 +38,8 @@ extension Network {
     ///   - epsilon: ε, the step; in Double about 1e-5 suits `.central`, 1e-3 `.fivePoint`.
     ///   - method: The difference formula.
     /// - Returns: The estimated gradient, shaped like ``BackwardPass/nablaW`` and ``BackwardPass/nablaB``.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func numericalGradient(input x: [Scalar], target y: [Scalar], epsilon: Scalar,
                                   method: FiniteDifference = .central)
         -> (nablaW: [Matrix<Scalar>], nablaB: [[Scalar]]) {

@@ -14,6 +14,10 @@ public struct GradientCheckReport: Codable, Sendable {
         public var meanRelativeError: Double
         /// The largest |backprop − finite difference|.
         public var maxAbsoluteError: Double
+        /// ‖g − g̃‖ / max(‖g‖, ‖g̃‖) over the layer's checked parameters, where g is backprop's
+        /// gradient and g̃ the finite differences': one number for the whole layer, dominated by
+        /// its large entries, so tiny gradients below the differences' resolution do not swamp it.
+        public var normRelativeError: Double
     }
 
     public var layers: [LayerAgreement]
@@ -41,7 +45,10 @@ public struct GradientCheckReport: Codable, Sendable {
     }
     /// How many times longer finite differences take than backpropagation, for the whole gradient.
     public var speedRatio: Double { fullFiniteDifferenceSeconds / backpropSeconds }
+    /// The largest per-parameter relative error in any layer.
     public var maxRelativeError: Double { layers.map(\.maxRelativeError).max() ?? 0 }
+    /// The largest per-layer relative error ‖g − g̃‖ / ‖g‖.
+    public var maxNormRelativeError: Double { layers.map(\.normRelativeError).max() ?? 0 }
 }
 
 /// Where a parameter sits: layer index (into `Network.layers`), and its index among the layer's
@@ -64,6 +71,8 @@ extension Network {
     ///   - relativeErrorFloor: The smallest denominator of a relative error, so that gradients
     ///     that are zero or far below the finite differences' resolution compare absolutely.
     ///   - generator: Draws the sample.
+    @_specialize(where Scalar == Double, G == SeededGenerator)
+    @_specialize(where Scalar == Float, G == SeededGenerator)
     public func checkGradient<G: RandomNumberGenerator>(
         input x: [Scalar], target y: [Scalar], epsilon: Scalar, method: FiniteDifference = .central,
         sampleSize: Int? = nil, relativeErrorFloor: Double = 1e-8, using generator: inout G
@@ -94,6 +103,7 @@ extension Network {
 
         var errors = [[Double]](repeating: [], count: layers.count)
         var absolute = [Double](repeating: 0, count: layers.count)
+        var squares = [(difference: Double, analytic: Double, numerical: Double)](repeating: (0, 0, 0), count: layers.count)
         let fdStart = clock.now
         var probe = self
         for location in locations {
@@ -105,6 +115,9 @@ extension Network {
             let a = Double(analytic), b = Double(numerical)
             errors[l].append(abs(a - b) / max(abs(a), abs(b), relativeErrorFloor))
             absolute[l] = max(absolute[l], abs(a - b))
+            squares[l].difference += (a - b) * (a - b)
+            squares[l].analytic += a * a
+            squares[l].numerical += b * b
         }
         let fdSeconds = (clock.now - fdStart).inSeconds
 
@@ -113,7 +126,9 @@ extension Network {
                 layer: l + 2, checked: errors[l].count, total: layers[l].parameterCount,
                 maxRelativeError: errors[l].max() ?? 0,
                 meanRelativeError: errors[l].isEmpty ? 0 : errors[l].reduce(0, +) / Double(errors[l].count),
-                maxAbsoluteError: absolute[l])
+                maxAbsoluteError: absolute[l],
+                normRelativeError: squares[l].difference.squareRoot()
+                    / max(squares[l].analytic.squareRoot(), squares[l].numerical.squareRoot(), .leastNormalMagnitude))
         }
         return GradientCheckReport(
             layers: agreements, method: method, epsilon: Double(epsilon), relativeErrorFloor: relativeErrorFloor,

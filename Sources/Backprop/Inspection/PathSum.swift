@@ -34,6 +34,8 @@ extension Network {
     ///   - k: The neuron in the layer before that it comes from.
     ///   - limit: The most paths to enumerate.
     /// - Throws: ``PathSumError`` when there are more paths than `limit` or the weight does not exist.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func pathSum(input x: [Scalar], target y: [Scalar], layer: Int, j: Int, k: Int,
                         limit: Int = 10_000) throws(PathSumError) -> PathSum {
         guard layers.indices.contains(layer), (0..<layers[layer].neurons).contains(j),

@@ -30,6 +30,8 @@ public struct ProbeReport: Codable, Sendable {
 extension Network {
     /// The cost of one example, with `nudge.dz` added to the weighted input of neuron
     /// `nudge.neuron` in layer `nudge.layer` when given.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func cost(input x: [Scalar], target y: [Scalar], nudge: (layer: Int, neuron: Int, dz: Scalar)? = nil) -> Scalar {
         var a = x
         for (l, layer) in layers.enumerated() {
@@ -42,6 +44,8 @@ extension Network {
 
     /// Changes `target` by each of `changes` in turn (from the original network each time) and
     /// compares the cost's measured change with the gradient's prediction.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func probe(input x: [Scalar], target y: [Scalar], changing target: ProbeTarget,
                       by changes: [Scalar]) -> ProbeReport {
         let pass = backpropagate(input: x, target: y)

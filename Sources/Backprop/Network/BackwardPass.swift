@@ -38,6 +38,8 @@ extension Network {
     ///   - x: The input, one value per input neuron.
     ///   - y: The desired output, one value per output neuron.
     /// - Returns: zˡ, aˡ, σ′(zˡ), δˡ, ∂C/∂bˡ and ∂C/∂wˡ for every layer, and the cost.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backpropagate(input x: [Scalar], target y: [Scalar]) -> BackwardPass<Scalar> {
         precondition(x.count == inputSize, "Input has \(x.count) values, the network takes \(inputSize)")
         precondition(y.count == outputSize, "Target has \(y.count) values, the network gives \(outputSize)")

@@ -50,6 +50,8 @@ public struct Network<Scalar: BLASScalar>: Equatable, Codable, Sendable {
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
 
     /// The output aᴸ for input `x`, computing aˡ = σ(wˡaˡ⁻¹ + bˡ) layer by layer.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func feedforward(_ x: [Scalar]) -> [Scalar] {
         precondition(x.count == inputSize, "Input has \(x.count) values, the network takes \(inputSize)")
         var a = x

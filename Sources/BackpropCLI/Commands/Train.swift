@@ -42,6 +42,16 @@ struct Train: ParsableCommand {
     @Option(help: "Images to evaluate on after each epoch: the 10,000 test images (as in the book's chapter 1), the 10,000 validation images, or none.")
     var evaluateOn = EvaluationSet.test
 
+    @Flag(help: ArgumentHelp(
+        "Record how fast each layer learns, before training and after each epoch: ‖∂C/∂bˡ‖ = ‖δˡ‖ and ‖∂C/∂wˡ‖ over a fixed sample of training images, and the share of saturated neurons (σ′(z) below --saturation-threshold)."))
+    var learningSpeed = false
+
+    @Option(help: "Training images (the first ones) the learning speed is averaged over.")
+    var learningSpeedSample = 1000
+
+    @Option(help: "σ′(z) below this counts as saturated in the learning-speed report.")
+    var saturationThreshold = 0.01
+
     @OptionGroup var data: DataOptions
 
     func validate() throws {
@@ -60,6 +70,12 @@ struct Train: ParsableCommand {
             throw ValidationError("--mini-batch-size must be at least 1, got \(miniBatchSize)")
         }
         guard eta > 0, eta.isFinite else { throw ValidationError("--eta (η) must be a positive number, got \(eta)") }
+        guard learningSpeedSample > 0 else {
+            throw ValidationError("--learning-speed-sample must be at least 1, got \(learningSpeedSample)")
+        }
+        guard saturationThreshold > 0 else {
+            throw ValidationError("--saturation-threshold must be positive, got \(saturationThreshold)")
+        }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be from 1 to 256, got \(threads)") }
     }
 
@@ -83,9 +99,18 @@ struct Train: ParsableCommand {
                   + "(data loaded in \(fixed(loadTime.inSeconds, places: 2)) s; \(BLASBackend.coreName), "
                   + "\(threads) thread\(threads == 1 ? "" : "s"))")
 
+        let monitor = learningSpeed
+            ? LearningSpeedMonitor(sample: dataSet.training[0..<min(learningSpeedSample, dataSet.training.count)],
+                                   saturationThreshold: saturationThreshold)
+            : nil
+        if let monitor {
+            printLine("Learning speed over the first \(grouped(monitor.sample.count)) training images, layers "
+                      + "\(Array(2...layers.sizes.count)); saturated: σ′(z) < \(saturationThreshold)")
+            printLine("Before training: " + Self.describe(monitor.measure(network)))
+        }
         var bar = ProgressBar()
         let history = try sgd.train(
-            &network, on: dataSet.training, evaluatingOn: evaluationData, using: &generator
+            &network, on: dataSet.training, evaluatingOn: evaluationData, using: &generator, monitor: monitor
         ) { event in
             switch event {
             case .step(let epoch, let done, let total):
@@ -93,6 +118,7 @@ struct Train: ParsableCommand {
             case .epochFinished(let record):
                 bar.clear()
                 printLine(Self.describe(record))
+                if let speed = record.learningSpeed { printLine("  " + Self.describe(speed)) }
             }
         }
         if let best = history.bestEpoch, let evaluation = best.evaluation {
@@ -102,6 +128,14 @@ struct Train: ParsableCommand {
         } else {
             printLine("Training took \(fixed(history.trainingSeconds, places: 2)) s")
         }
+    }
+
+    /// "‖δˡ‖ 0.0012 0.0051 0.031 | ‖∂C/∂wˡ‖ … | saturated 12% 3% 40% | outputs saturated wrong 1.2%"
+    static func describe(_ speed: LearningSpeed) -> String {
+        func list(_ values: [Double]) -> String { values.map { significant($0, 3) }.joined(separator: " ") }
+        return "‖δˡ‖ \(list(speed.biasGradientNorms)) | ‖∂C/∂wˡ‖ \(list(speed.weightGradientNorms)) | saturated "
+            + speed.saturatedShare.map { fixed($0 * 100, places: 0) + "%" }.joined(separator: " ")
+            + " | outputs saturated wrong \(fixed(speed.wronglySaturatedOutputShare * 100, places: 1))%"
     }
 
     /// "Epoch 7: 9,412 / 10,000 (94.12%) 0.08 s"

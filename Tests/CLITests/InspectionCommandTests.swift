@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// The [2, 3, 2] network of Tests/Reference/tiny_network.py, on its example.
+let tinyNetwork = [
+    "--weights", "0.1,-0.2;0.4,0.3;-0.5,0.6|0.7,-0.8,0.2;-0.3,0.5,0.9", "--biases", "0.1,-0.1,0.2|-0.2,0.3",
+    "--input", "0.5,0.9", "--target", "1,0",
+]
+
+func json(_ text: String) throws -> [String: Any] {
+    try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+}
+
+@Suite("backprop trace, gradcheck and probe")
+struct InspectionCommandTests {
+    @Test("trace labels every value by its equation and prints the golden values")
+    func traceText() throws {
+        let result = try runBackprop(["trace"] + tinyNetwork + ["--path-sum", "2,1,0"])
+        #expect(result.status == 0, "\(result.stderr)")
+        for text in ["BP1", "BP2", "BP3", "BP4", "z      = wa + b        [-0.03, 0.37, 0.49]",
+                     "[-0.136302, 0.143565]", "[0.0218467, 0.0393241]", "Cost C = 0.419853",
+                     "2 paths, sum 0.0218467085924072"] {
+            #expect(result.stdout.contains(text), "trace lacks \(text)")
+        }
+    }
+
+    @Test("trace --json holds every layer's values")
+    func traceJSON() throws {
+        let result = try runBackprop(["trace", "--json"] + tinyNetwork)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try json(result.stdout)
+        let layers = try #require(object["layers"] as? [[String: Any]])
+        #expect(layers.map { $0["layer"] as? Int } == [2, 3])
+        let delta = try #require(layers[1]["delta"] as? [Double])
+        #expect(abs(delta[0] - -0.13630187752990505) < 1e-15)
+        let nablaW = try #require(layers[0]["nablaW"] as? [[Double]])
+        #expect(abs(nablaW[2][1] - 0.02161467758748394) < 1e-15)
+        #expect(abs((object["cost"] as? Double ?? 0) - 0.4198533814065629) < 1e-15)
+    }
+
+    @Test("trace shows one neuron or one weight, and a modified neuron's function")
+    func traceOne() throws {
+        let neuron = try runBackprop(["trace"] + tinyNetwork + ["--neuron", "3,1", "--modify-neuron", "3,1,linear"])
+        #expect(neuron.status == 0, "\(neuron.stderr)")
+        #expect(neuron.stdout.contains("neuron 1: linear"))
+        #expect(neuron.stdout.contains("a = σ(z)                 1.00608"))
+        let weight = try runBackprop(["trace"] + tinyNetwork + ["--weight", "2,2,1"])
+        #expect(weight.stdout.contains("∂C/∂w = aˡ⁻¹ₖ δˡⱼ (BP4)  0.0216147"))
+    }
+
+    @Test("gradcheck agrees to 1e-7 and reports both methods' costs")
+    func gradcheck() throws {
+        let result = try runBackprop(["gradcheck", "--layers", "6,5,4,3", "--input", "0.1,0.2,0.3,0.4,0.5,0.6",
+                                      "--target", "0,1,0", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try json(result.stdout)
+        let layers = try #require(object["layers"] as? [[String: Any]])
+        #expect(layers.count == 3)
+        for layer in layers {
+            #expect((layer["normRelativeError"] as? Double ?? 1) < 1e-7)
+            #expect((layer["maxRelativeError"] as? Double ?? 1) < 1e-6)
+        }
+        #expect(object["finiteDifferenceForwardPasses"] as? Int == 2 * (35 + 24 + 15))
+        let text = try runBackprop(["gradcheck", "--layers", "6,5,4,3", "--input", "0.1,0.2,0.3,0.4,0.5,0.6",
+                                    "--target", "0,1,0", "--sample", "20"])
+        #expect(text.stdout.contains("extrapolated from 20 sampled parameters"))
+        #expect(text.stdout.contains("148 forward passes"))
+    }
+
+    @Test("probe's measured and predicted ΔC converge like Δ²")
+    func probe() throws {
+        let result = try runBackprop(["probe", "--weight", "2,1,0", "--changes", "0.01,0.005", "--json"] + tinyNetwork)
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try #require(try json(result.stdout)["rows"] as? [[String: Double]])
+        func gap(_ row: [String: Double]) -> Double { abs(row["measured"]! - row["predicted"]!) }
+        let ratio = gap(rows[0]) / gap(rows[1])
+        #expect(ratio > 3.5 && ratio < 4.5)
+        let demon = try runBackprop(["probe", "--demon", "2,0"] + tinyNetwork)
+        #expect(demon.stdout.contains("δ = ∂C/∂z = -0.03461239241"))
+    }
+
+    @Test("Inspection commands refuse what is not in the network, with exit status 2", arguments: [
+        ["probe", "--weight", "4,0,0"], ["probe", "--bias", "2,3"], ["probe"], ["probe", "--weight", "2,0,0", "--bias", "2,0"],
+        ["trace", "--neuron", "3,2"], ["trace", "--weight", "2,0,2"], ["trace", "--neuron", "1,0"],
+        ["trace", "--modify-neuron", "2,9,tanh"], ["trace", "--modify-neuron", "2,0,cosine"],
+        ["trace", "--activation", "softplus"], ["trace", "--path-sum", "2,0"], ["gradcheck", "--epsilon", "0"],
+        ["gradcheck", "--sample", "0"], ["trace", "--input", "1,2,3", "--target", "1,0"],
+    ])
+    func refuses(arguments: [String]) throws {
+        var all = tinyNetwork
+        if arguments.contains("--input") { all = Array(tinyNetwork.prefix(4)) }
+        let result = try runBackprop(arguments + all)
+        #expect(result.status == 2, "stdout: \(result.stdout) stderr: \(result.stderr)")
+        #expect(!result.stderr.isEmpty)
+    }
+}
+
+@Suite("Inspection on MNIST", .enabled(if: ProcessInfo.processInfo.environment["MNIST_DIR"] != nil))
+struct MNISTInspectionTests {
+    @Test("trace of an MNIST image summarizes the large layers")
+    func traceMNIST() throws {
+        let result = try runBackprop(["trace", "--index", "3", "--split", "test"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("test image 3 (a 0)"))
+        #expect(result.stdout.contains("30×784, ‖·‖ ="))
+    }
+
+    @Test("train --learning-speed records each layer's gradient norm")
+    func learningSpeed() throws {
+        let result = try runBackprop(["train", "--layers", "784,10,10,10", "--epochs", "1", "--learning-speed",
+                                      "--learning-speed-sample", "100", "--eta", "0.5"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Before training: ‖δˡ‖"))
+        #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("  ‖δˡ‖") }.count == 1)
+    }
+}

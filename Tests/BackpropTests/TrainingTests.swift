@@ -3,23 +3,6 @@ import Testing
 
 @Suite("Training by mini-batch SGD")
 struct TrainingTests {
-    /// A small, learnable problem: 4×4 "images" whose class is the brighter half (left or right).
-    func halves(count: Int, seed: UInt64) -> LabelledData {
-        var generator = SeededGenerator(seed: seed)
-        var bytes: [UInt8] = [], labels: [UInt8] = []
-        for _ in 0..<count {
-            let label = generator.nextInt(below: 2)
-            for _ in 0..<4 {
-                for column in 0..<4 {
-                    let bright = (column < 2) == (label == 0)
-                    bytes.append(UInt8(bright ? 155 + generator.nextInt(below: 100) : generator.nextInt(below: 100)))
-                }
-            }
-            labels.append(UInt8(label))
-        }
-        return LabelledData(inputSize: 16, classCount: 2, inputBytes: bytes, labels: labels)
-    }
-
     func train(seed: UInt64, epochs: Int = 5) throws -> (Network<Float>, TrainingHistory) {
         var generator = SeededGenerator(seed: seed)
         var network = Network<Float>(layerSizes: [16, 5, 2], using: &generator)

@@ -148,7 +148,7 @@ extension Network {
         defer { self[keyPath: path] = original }
         return method.derivative(epsilon: epsilon) { step in
             self[keyPath: path] = original + step
-            return cost.value(output: feedforward(x), target: y)
+            return cost(input: x, target: y)
         }
     }
 }

@@ -33,13 +33,13 @@ extension Network {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func cost(input x: [Scalar], target y: [Scalar], nudge: (layer: Int, neuron: Int, dz: Scalar)? = nil) -> Scalar {
-        var a = x
+        var a = x, z: [Scalar] = []
         for (l, layer) in layers.enumerated() {
-            var z = layer.weightedInput(a)
+            z = layer.weightedInput(a)
             if let nudge, nudge.layer == l { z[nudge.neuron] += nudge.dz }
             a = layer.activate(z)
         }
-        return cost.value(output: a, target: y)
+        return cost.value(output: a, weightedInput: z, target: y, layer: layers[layers.count - 1])
     }
 
     /// Changes `target` by each of `changes` in turn (from the original network each time) and

@@ -12,6 +12,13 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
     case tanh
     /// σ(z) = max(0, z), the rectified linear unit.
     case relu
+    /// aⱼ = eᶻʲ / Σₖ eᶻᵏ over the whole layer, so the outputs are a probability distribution.
+    /// Only for the output layer; it is not a function of one neuron's z, so ``value(_:)`` and
+    /// ``derivative(_:)`` do not apply to it (see ``Layer/activate(_:)``).
+    case softmax
+
+    /// Whether each neuron's activation depends on its own weighted input only.
+    public var isElementwise: Bool { self != .softmax }
 
     /// σ(z).
     @inline(__always)
@@ -21,6 +28,7 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
         case .linear: return z
         case .tanh: return Scalar.tanh(z)
         case .relu: return z > 0 ? z : 0
+        case .softmax: preconditionFailure("softmax is a function of the whole layer, not of one z")
         }
     }
 
@@ -36,6 +44,7 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
             let t = Scalar.tanh(z)
             return 1 - t * t
         case .relu: return z > 0 ? 1 : 0
+        case .softmax: preconditionFailure("softmax is a function of the whole layer, not of one z")
         }
     }
 
@@ -54,7 +63,7 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
                 a[i] = s
                 sigmaPrime[i] = s * (1 - s)
             }
-        case .linear, .tanh, .relu:
+        case .linear, .tanh, .relu, .softmax:
             for i in 0..<count {
                 let zi = z[i] + bias
                 z[i] = zi

@@ -59,8 +59,8 @@ extension Network {
         let last = layers.count - 1
         var deltas = [[Scalar]](repeating: [], count: layers.count)
         var nablaW = [Matrix<Scalar>](repeating: Matrix(rows: 0, columns: 0), count: layers.count)
-        // BP1: δᴸ = ∇ₐC ⊙ σ′(zᴸ).
-        deltas[last] = zip(zip(a, y).map(cost.gradient), sigmaPrimes[last]).map { $0 * $1 }
+        // BP1: δᴸ = ∇ₐC ⊙ σ′(zᴸ) (for softmax outputs, ∇ₐC times the softmax's Jacobian).
+        deltas[last] = cost.outputError(output: a, target: y, sigmaPrime: sigmaPrimes[last], layer: layers[last])
         for l in stride(from: last, through: 0, by: -1) {
             if l < last {
                 // BP2: δˡ = ((wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ).
@@ -76,6 +76,7 @@ extension Network {
 
         return BackwardPass(
             input: x, target: y, z: zs, a: activations, sigmaPrime: sigmaPrimes, delta: deltas,
-            nablaB: nablaB, nablaW: nablaW, cost: cost.value(output: a, target: y))
+            nablaB: nablaB, nablaW: nablaW,
+            cost: cost.value(output: a, weightedInput: zs[last], target: y, layer: layers[last]))
     }
 }

@@ -46,14 +46,16 @@ public struct Layer<Scalar: BLASScalar>: Equatable, Sendable {
         zip(weights * aPrevious, biases).map { $0 + $1 }
     }
 
-    /// σ(z) neuron by neuron.
+    /// σ(z) neuron by neuron, or the softmax of the whole layer.
     public func activate(_ z: [Scalar]) -> [Scalar] {
-        z.indices.map { activation(ofNeuron: $0).value(z[$0]) }
+        if activation == .softmax { return softmax(z) }
+        return z.indices.map { activation(ofNeuron: $0).value(z[$0]) }
     }
 
-    /// σ′(z) neuron by neuron.
+    /// σ′(z) neuron by neuron; for softmax, the diagonal ∂aⱼ/∂zⱼ = aⱼ(1 − aⱼ) of its Jacobian.
     public func activationDerivative(_ z: [Scalar]) -> [Scalar] {
-        z.indices.map { activation(ofNeuron: $0).derivative(z[$0]) }
+        if activation == .softmax { return softmax(z).map { $0 * (1 - $0) } }
+        return z.indices.map { activation(ofNeuron: $0).derivative(z[$0]) }
     }
 
     /// For a `neurons × m` batch of weighted inputs: Z += b, A = σ(Z) and σ′(Z), row by row.
@@ -65,6 +67,10 @@ public struct Layer<Scalar: BLASScalar>: Equatable, Sendable {
             z.elements.withUnsafeMutableBufferPointer { z in
                 a.elements.withUnsafeMutableBufferPointer { a in
                     sigmaPrime.elements.withUnsafeMutableBufferPointer { sp in
+                        if activation == .softmax {
+                            softmaxColumns(bias: b, rows: b.count, columns: m, z: z, a: a, sigmaPrime: sp)
+                            return
+                        }
                         for j in 0..<b.count {
                             activation(ofNeuron: j).apply(
                                 bias: b[j], count: m, z: z.baseAddress! + j * m,
@@ -73,6 +79,40 @@ public struct Layer<Scalar: BLASScalar>: Equatable, Sendable {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The softmax of a vector, shifted by its maximum so that no exponential overflows.
+func softmax<Scalar: BLASScalar>(_ z: [Scalar]) -> [Scalar] {
+    let top = z.max() ?? 0
+    let e = z.map { Scalar.exp($0 - top) }
+    let sum = e.reduce(0, +)
+    return e.map { $0 / sum }
+}
+
+/// Z += b, then the softmax of each column (example) of a `rows × columns` batch, and the
+/// diagonal a(1 − a) of its Jacobian as σ′.
+private func softmaxColumns<Scalar: BLASScalar>(
+    bias: UnsafeBufferPointer<Scalar>, rows: Int, columns: Int, z: UnsafeMutableBufferPointer<Scalar>,
+    a: UnsafeMutableBufferPointer<Scalar>, sigmaPrime: UnsafeMutableBufferPointer<Scalar>
+) {
+    for j in 0..<rows {
+        for c in 0..<columns { z[j * columns + c] += bias[j] }
+    }
+    for c in 0..<columns {
+        var top = z[c]
+        for j in 1..<rows { top = max(top, z[j * columns + c]) }
+        var sum: Scalar = 0
+        for j in 0..<rows {
+            let e = Scalar.exp(z[j * columns + c] - top)
+            a[j * columns + c] = e
+            sum += e
+        }
+        for j in 0..<rows {
+            let value = a[j * columns + c] / sum
+            a[j * columns + c] = value
+            sigmaPrime[j * columns + c] = value * (1 - value)
         }
     }
 }

@@ -103,23 +103,84 @@ public struct MiniBatch<Scalar: BLASScalar>: Sendable {
 
     /// One step of gradient descent on this mini-batch, after the book:
     /// w → w − (η/m) Σₓ ∂Cₓ/∂w and b → b − (η/m) Σₓ ∂Cₓ/∂b.
-    ///
-    /// The gradient is never stored: BP3 and BP4 add their scaled sums straight into the
-    /// network's biases and weights.
     public mutating func descend(_ network: inout Network<Scalar>, learningRate eta: Scalar) {
+        var state = OptimizerState<Scalar>()
+        descend(&network, rule: UpdateRule(learningRate: eta), state: &state)
+    }
+
+    /// One step of gradient descent on this mini-batch under `rule`.
+    ///
+    /// Without momentum the gradient is never stored: BP3 and BP4 add their scaled sums straight
+    /// into the network's biases and weights, and L2 weight decay is the factor (1 − ηλ/n) the
+    /// weights are kept with in the same product. With momentum they go into the velocity,
+    /// v → μv − (η/m) Σₓ ∂Cₓ/∂w − (weight decay), and then w → w + v.
+    public mutating func descend(_ network: inout Network<Scalar>, rule: UpdateRule<Scalar>,
+                                 state: inout OptimizerState<Scalar>) {
         feedforward(network)
-        backpropagate(weightsFrom: nil, into: &network, scale: -eta / Scalar(size))
+        if rule.dropout > 0 { dropHiddenNeurons(rate: rule.dropout, generator: &state.dropoutGenerator) }
+        let scale = -rule.learningRate / Scalar(size)
+        let decay = rule.decay
+        guard rule.momentum != 0, state.velocity != nil else {
+            switch rule.regularization {
+            case .none:
+                backpropagate(weightsFrom: nil, into: &network, scale: scale)
+            case .l2:
+                backpropagate(weightsFrom: nil, into: &network, scale: scale, keepWeights: 1 - decay)
+            case .l1:
+                backpropagate(weightsFrom: nil, into: &network, scale: scale, l1Shrink: decay)
+            }
+            return
+        }
+        backpropagate(weightsFrom: network, into: &state.velocity!, scale: scale,
+                      keepWeights: rule.momentum, keepBiases: rule.momentum)
+        for l in network.layers.indices {
+            network.layers[l].weights.elements.withUnsafeMutableBufferPointer { w in
+                state.velocity!.layers[l].weights.elements.withUnsafeMutableBufferPointer { v in
+                    switch rule.regularization {
+                    case .none: break
+                    case .l2: for i in 0..<w.count { v[i] -= decay * w[i] }
+                    case .l1: for i in 0..<w.count { v[i] -= decay * (w[i] > 0 ? 1 : w[i] < 0 ? -1 : 0) }
+                    }
+                    Scalar.axpy(count: w.count, alpha: 1, x: v.baseAddress!, y: w.baseAddress!)
+                }
+            }
+            network.layers[l].biases.withUnsafeMutableBufferPointer { b in
+                state.velocity!.layers[l].biases.withUnsafeBufferPointer { v in
+                    Scalar.axpy(count: b.count, alpha: 1, x: v.baseAddress!, y: b.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// Dropout: each hidden neuron's activation is zeroed with probability `rate` for each
+    /// example, and kept ones are scaled by 1/(1 − rate) so that the network needs no change at
+    /// evaluation. σ′ gets the same factor, so BP2 and BP4 see the thinned network.
+    mutating func dropHiddenNeurons(rate: Scalar, generator: inout SeededGenerator) {
+        let keep = 1 - Double(rate), scale = 1 / Scalar(keep)
+        for l in 0..<(a.count - 1) {
+            a[l].elements.withUnsafeMutableBufferPointer { a in
+                sigmaPrime[l].elements.withUnsafeMutableBufferPointer { sp in
+                    for i in 0..<a.count {
+                        let factor: Scalar = generator.nextUniform() < keep ? scale : 0
+                        a[i] *= factor
+                        sp[i] *= factor
+                    }
+                }
+            }
+        }
     }
 
     /// The backward pass, BP1–BP4 over the whole mini-batch, after `feedforward(network)`.
     ///
-    /// BP3 and BP4 are delivered as `target.b += scale·Σₓ ∂Cₓ/∂b` and `target.w += scale·Σₓ ∂Cₓ/∂w`.
+    /// BP3 and BP4 are delivered as `target.b ← keepBiases·target.b + scale·Σₓ ∂Cₓ/∂b` and
+    /// `target.w ← keepWeights·target.w + scale·Σₓ ∂Cₓ/∂w`, after `target.w −= l1Shrink·sgn(target.w)`.
     /// With `source` nil the network is `target` itself, updated in place: each layer's weights
     /// are read (for BP2) before the same layer's update is written, and never copied.
-    mutating func backpropagate(weightsFrom source: Network<Scalar>?, into target: inout Network<Scalar>, scale: Scalar) {
+    mutating func backpropagate(weightsFrom source: Network<Scalar>?, into target: inout Network<Scalar>,
+                                scale: Scalar, keepWeights: Scalar = 1, keepBiases: Scalar = 1, l1Shrink: Scalar = 0) {
         let last = target.layers.count - 1
-        // BP1: Δᴸ = ∇ₐC ⊙ σ′(Zᴸ).
-        target.cost.outputError(a: a[last], y: y, sigmaPrime: sigmaPrime[last], into: &delta[last])
+        // BP1: Δᴸ = ∇ₐC ⊙ σ′(Zᴸ), column by column (example by example).
+        outputError(cost: (source ?? target).cost, layer: (source ?? target).layers[last])
         for l in stride(from: last, through: 0, by: -1) {
             if l > 0 {
                 // BP2: Δˡ⁻¹ = ((wˡ)ᵀ Δˡ) ⊙ σ′(Zˡ⁻¹).
@@ -131,20 +192,55 @@ public struct MiniBatch<Scalar: BLASScalar>: Sendable {
                 multiplyElementwise(&delta[l - 1], by: sigmaPrime[l - 1])
             }
             // BP3: ∂C/∂bˡ = δˡ, summed over the examples as Δˡ·1.
-            addRowSums(of: delta[l], scaledBy: scale, to: &target.layers[l].biases)
+            addRowSums(of: delta[l], scaledBy: scale, keeping: keepBiases, to: &target.layers[l].biases)
+            if l1Shrink != 0 { shrinkTowardZero(&target.layers[l].weights, by: l1Shrink) }
             // BP4: ∂C/∂wˡ = δˡ(aˡ⁻¹)ᵀ, summed over the examples as Δˡ(Aˡ⁻¹)ᵀ (for the first
             // layer Aˡ⁻¹ = X, whose transpose is stored).
             if l == 0 {
-                target.layers[l].weights.assignProduct(delta[l], inputRows, alpha: scale, beta: 1)
+                target.layers[l].weights.assignProduct(delta[l], inputRows, alpha: scale, beta: keepWeights)
             } else {
-                target.layers[l].weights.assignProduct(delta[l], a[l - 1], transposeB: true, alpha: scale, beta: 1)
+                target.layers[l].weights.assignProduct(delta[l], a[l - 1], transposeB: true, alpha: scale, beta: keepWeights)
+            }
+        }
+    }
+
+    /// w −= amount·sgn(w), L1 weight decay.
+    private func shrinkTowardZero(_ weights: inout Matrix<Scalar>, by amount: Scalar) {
+        weights.elements.withUnsafeMutableBufferPointer { w in
+            for i in 0..<w.count { w[i] -= amount * (w[i] > 0 ? 1 : w[i] < 0 ? -1 : 0) }
+        }
+    }
+
+    /// BP1 for every column into Δᴸ.
+    private mutating func outputError(cost: Cost, layer: Layer<Scalar>) {
+        let last = a.count - 1, m = size, rows = y.rows
+        a[last].elements.withUnsafeBufferPointer { a in
+            y.elements.withUnsafeBufferPointer { y in
+                sigmaPrime[last].elements.withUnsafeBufferPointer { sp in
+                    delta[last].elements.withUnsafeMutableBufferPointer { delta in
+                        for c in 0..<m {
+                            cost.outputError(a: a.baseAddress! + c, y: y.baseAddress! + c, sigmaPrime: sp.baseAddress! + c,
+                                             delta: delta.baseAddress! + c, count: rows, stride: m, layer: layer)
+                        }
+                    }
+                }
             }
         }
     }
 
     /// The summed cost Σₓ Cₓ over the mini-batch's first `count` examples, after `feedforward`.
-    func totalCost(_ cost: Cost, count: Int) -> Double {
-        cost.totalValue(a: a[a.count - 1], y: y, columns: count)
+    func totalCost(_ cost: Cost, layer: Layer<Scalar>, count: Int) -> Double {
+        let last = a.count - 1, m = size, rows = y.rows
+        return a[last].elements.withUnsafeBufferPointer { a in
+            z[last].elements.withUnsafeBufferPointer { z in
+                y.elements.withUnsafeBufferPointer { y in
+                    (0..<count).reduce(0.0) { sum, c in
+                        sum + cost.value(a: a.baseAddress! + c, z: z.baseAddress! + c, y: y.baseAddress! + c,
+                                         count: rows, stride: m, layer: layer)
+                    }
+                }
+            }
+        }
     }
 
     /// Whether `network` has the layer sizes these buffers were made for.
@@ -154,13 +250,14 @@ public struct MiniBatch<Scalar: BLASScalar>: Sendable {
         return true
     }
 
-    private func addRowSums(of matrix: Matrix<Scalar>, scaledBy scale: Scalar, to vector: inout [Scalar]) {
+    private func addRowSums(of matrix: Matrix<Scalar>, scaledBy scale: Scalar, keeping keep: Scalar,
+                            to vector: inout [Scalar]) {
         matrix.elements.withUnsafeBufferPointer { pm in
             ones.withUnsafeBufferPointer { pOnes in
                 vector.withUnsafeMutableBufferPointer { pv in
                     Scalar.gemv(transposeA: false, m: matrix.rows, n: matrix.columns, alpha: scale,
                                 a: pm.baseAddress!, lda: matrix.columns,
-                                x: pOnes.baseAddress!, beta: 1, y: pv.baseAddress!)
+                                x: pOnes.baseAddress!, beta: keep, y: pv.baseAddress!)
                 }
             }
         }

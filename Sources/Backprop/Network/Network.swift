@@ -1,21 +1,43 @@
 /// A feedforward network of sigmoid-like neurons: aˡ = σ(wˡaˡ⁻¹ + bˡ), layer after layer.
 ///
 /// See ``Layer`` for how the book's layer numbers map onto `layers`.
-public struct Network<Scalar: BLASScalar>: Equatable, Codable, Sendable {
+public struct Network<Scalar: BLASScalar>: Equatable, Sendable {
     /// The layers after the input layer, in order.
     public var layers: [Layer<Scalar>]
     /// The cost that training minimizes.
     public var cost: Cost
 
     /// A network made of the given layers, each taking the previous one's outputs.
+    ///
+    /// - Precondition: The layers fit together, softmax is only used by the output layer, and
+    ///   `cost` is defined for the output layer's activation (see ``problem(layers:cost:)``).
     public init(layers: [Layer<Scalar>], cost: Cost = .quadratic) {
-        precondition(!layers.isEmpty, "A network needs at least one layer of weights")
-        for (previous, next) in zip(layers, layers.dropFirst()) {
-            precondition(previous.neurons == next.inputs,
-                         "A layer of \(previous.neurons) neurons cannot feed one with \(next.inputs) inputs")
-        }
+        if let problem = Self.problem(layers: layers, cost: cost) { preconditionFailure(problem) }
         self.layers = layers
         self.cost = cost
+    }
+
+    /// What makes these layers and cost not a network, if anything.
+    public static func problem(layers: [Layer<Scalar>], cost: Cost) -> String? {
+        guard let output = layers.last else { return "a network needs at least one layer of weights" }
+        for (l, (previous, next)) in zip(layers, layers.dropFirst()).enumerated() {
+            if previous.neurons != next.inputs {
+                return "layer \(l + 2) has \(previous.neurons) neurons but layer \(l + 3) takes \(next.inputs) inputs"
+            }
+        }
+        for (l, layer) in layers.enumerated() {
+            if layer.neurons == 0 || layer.inputs == 0 { return "layer \(l + 2) has no neurons or no inputs" }
+            if layer.activation == .softmax && l != layers.count - 1 {
+                return "softmax is for the output layer only, not layer \(l + 2)"
+            }
+            if layer.neuronActivations.values.contains(.softmax) || (layer.activation == .softmax && !layer.neuronActivations.isEmpty) {
+                return "a softmax layer's neurons cannot have functions of their own (layer \(l + 2))"
+            }
+        }
+        if !cost.supports(output.activation) || output.neuronActivations.values.contains(where: { !cost.supports($0) }) {
+            return "the \(cost.rawValue) cost needs outputs in (0, 1), from sigmoid or softmax, not \(output.activation.rawValue)"
+        }
+        return nil
     }
 
     /// A new network with random weights and biases.
@@ -25,9 +47,10 @@ public struct Network<Scalar: BLASScalar>: Equatable, Codable, Sendable {
     ///   - activation: σ for every layer.
     ///   - initializer: The distribution of the initial weights and biases.
     ///   - generator: The source of randomness; the same seed gives the same network.
+    ///   - outputActivation: σ for the output layer, when it differs (e.g. softmax).
     public init<G: RandomNumberGenerator>(
-        layerSizes: [Int], activation: Activation = .sigmoid, cost: Cost = .quadratic,
-        initializer: WeightInitializer = .standardNormal, using generator: inout G
+        layerSizes: [Int], activation: Activation = .sigmoid, outputActivation: Activation? = nil,
+        cost: Cost = .quadratic, initializer: WeightInitializer = .standardNormal, using generator: inout G
     ) {
         precondition(layerSizes.count >= 2 && layerSizes.allSatisfy { $0 > 0 },
                      "A network needs at least two layers, each with at least one neuron")
@@ -37,6 +60,7 @@ public struct Network<Scalar: BLASScalar>: Equatable, Codable, Sendable {
                 initializer.initialParameters(neurons: neurons, inputs: inputs, using: &generator)
             layers.append(Layer(weights: weights, biases: biases, activation: activation))
         }
+        if let outputActivation { layers[layers.count - 1].activation = outputActivation }
         self.init(layers: layers, cost: cost)
     }
 
@@ -69,5 +93,36 @@ public struct Network<Scalar: BLASScalar>: Equatable, Codable, Sendable {
                       activation: $0.activation, neuronActivations: $0.neuronActivations)
             },
             cost: cost)
+    }
+}
+
+extension Network: Codable {
+    private enum CodingKeys: String, CodingKey { case layers, cost }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let layers = try container.decode([Layer<Scalar>].self, forKey: .layers)
+        let cost = try container.decodeIfPresent(Cost.self, forKey: .cost) ?? .quadratic
+        if let problem = Self.problem(layers: layers, cost: cost) {
+            throw DecodingError.dataCorruptedError(forKey: .layers, in: container, debugDescription: problem)
+        }
+        for (l, layer) in layers.enumerated() {
+            if let bad = layer.weights.elements.firstIndex(where: { !$0.isFinite }) {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .layers, in: container,
+                    debugDescription: "weight w[\(bad / layer.inputs)][\(bad % layer.inputs)] of layer \(l + 2) is not a finite number")
+            }
+            if let bad = layer.biases.firstIndex(where: { !$0.isFinite }) {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .layers, in: container, debugDescription: "bias b[\(bad)] of layer \(l + 2) is not a finite number")
+            }
+        }
+        self.init(layers: layers, cost: cost)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(layers, forKey: .layers)
+        try container.encode(cost, forKey: .cost)
     }
 }

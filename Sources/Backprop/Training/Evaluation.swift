@@ -38,7 +38,7 @@ extension Network {
             chunk!.load(data, indices: indices)
             chunk!.feedforward(self)
             correct += chunk!.countCorrect(labels: data.labels, indices: indices)
-            totalCost += chunk!.totalCost(cost, count: indices.count)
+            totalCost += chunk!.totalCost(cost, layer: layers[layers.count - 1], count: indices.count)
         }
         return Evaluation(correct: correct, count: data.count,
                           cost: data.count == 0 ? 0 : totalCost / Double(data.count))

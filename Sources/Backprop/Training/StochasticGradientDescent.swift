@@ -1,88 +1,91 @@
 /// Mini-batch stochastic gradient descent as in the book: each epoch shuffles the training data,
 /// splits it into mini-batches of m examples, and for each takes one step
-/// w → w − (η/m) Σₓ ∂Cₓ/∂w, b → b − (η/m) Σₓ ∂Cₓ/∂b.
+/// w → w − (η/m) Σₓ ∂Cₓ/∂w, b → b − (η/m) Σₓ ∂Cₓ/∂b; optionally with chapter 3's
+/// improvements (weight decay, momentum, dropout, a learning-rate schedule, early stopping).
 public struct StochasticGradientDescent: Equatable, Codable, Sendable {
     /// Passes over the training data.
     public var epochs: Int
     /// m, the examples per gradient step. The last mini-batch of an epoch may be smaller.
     public var miniBatchSize: Int
-    /// η, the learning rate.
+    /// η, the learning rate (at the start, when a schedule changes it).
     public var learningRate: Double
+    /// L2 or L1 weight decay.
+    public var regularization: Regularization
+    /// μ, the momentum coefficient; 0 is plain SGD.
+    public var momentum: Double
+    /// The probability of dropping each hidden neuron during training; 0 is none.
+    public var dropout: Double
+    /// Halve η each time evaluation accuracy has not improved for this many epochs, and stop
+    /// once η has fallen to η₀/128. Nil keeps η constant.
+    public var halveLearningRateAfter: Int?
+    /// Stop after this many epochs without improvement in evaluation accuracy. Nil never stops early.
+    public var earlyStoppingPatience: Int?
+    /// What to measure after each epoch.
+    public var monitoring: Monitoring
 
     /// The book's chapter 1 settings are 30 epochs, mini-batches of 10 and η = 3.0.
-    public init(epochs: Int = 30, miniBatchSize: Int = 10, learningRate: Double = 3.0) {
+    public init(epochs: Int = 30, miniBatchSize: Int = 10, learningRate: Double = 3.0,
+                regularization: Regularization = .none, momentum: Double = 0, dropout: Double = 0,
+                halveLearningRateAfter: Int? = nil, earlyStoppingPatience: Int? = nil,
+                monitoring: Monitoring = .evaluationAccuracy) {
         self.epochs = epochs
         self.miniBatchSize = miniBatchSize
         self.learningRate = learningRate
+        self.regularization = regularization
+        self.momentum = momentum
+        self.dropout = dropout
+        self.halveLearningRateAfter = halveLearningRateAfter
+        self.earlyStoppingPatience = earlyStoppingPatience
+        self.monitoring = monitoring
     }
 
     /// Trains `network` on `data`, evaluating after each epoch when `evaluationData` is given.
     ///
     /// - Parameters:
-    ///   - generator: Shuffles the data each epoch; the same seed gives the same run.
+    ///   - generator: Shuffles the data each epoch (and seeds dropout); the same seed gives the
+    ///     same run.
     ///   - monitor: Records each layer's learning speed before training and after every epoch.
     ///   - progress: Told about progress within and at the end of each epoch (on this thread).
     /// - Returns: One record per epoch.
     /// - Throws: ``TrainingError`` when the settings are invalid or training diverges.
-    public func train<Scalar: BLASScalar, G: RandomNumberGenerator>(
+    public func train<Scalar: BLASScalar>(
         _ network: inout Network<Scalar>, on data: LabelledData, evaluatingOn evaluationData: LabelledData? = nil,
-        using generator: inout G, monitor: LearningSpeedMonitor? = nil,
+        using generator: inout SeededGenerator, monitor: LearningSpeedMonitor? = nil,
         progress: ((TrainingProgress) -> Void)? = nil
     ) throws(TrainingError) -> TrainingHistory {
-        try validate(network: network, data: data, evaluationData: evaluationData)
-        var history = TrainingHistory(initialLearningSpeed: monitor?.measure(network))
-        var order = Array(0..<data.count)
-        var batches = MiniBatchBuffers<Scalar>(layerSizes: network.layerSizes, size: miniBatchSize)
-        let clock = ContinuousClock()
-        for epoch in 0..<epochs {
-            generator.shuffle(&order)
-            let trainingTime = clock.measure {
-                runEpoch(epoch, &network, data: data, order: order, batches: &batches, progress: progress)
-            }
-            if let problem = network.firstNonFiniteParameter() {
-                throw .diverged(epoch: epoch, layer: problem.layer, parameter: problem.parameter)
-            }
-            var evaluation: Evaluation? = nil
-            let evaluationTime = clock.measure {
-                evaluation = evaluationData.map { network.evaluate(on: $0) }
-            }
-            let record = EpochRecord(
-                epoch: epoch, trainingSeconds: trainingTime.inSeconds, evaluation: evaluation,
-                evaluationSeconds: evaluationTime.inSeconds, learningSpeed: monitor?.measure(network))
-            history.epochs.append(record)
-            progress?(.epochFinished(record))
+        var run = try TrainingRun(network: network, configuration: self, trainingData: data,
+                                  evaluationData: evaluationData, generator: generator)
+        run.history.initialLearningSpeed = monitor?.measure(network)
+        defer {
+            network = run.network
+            generator = run.generator
         }
-        return history
+        while !run.isFinished {
+            try run.runEpoch(on: data, evaluatingOn: evaluationData, monitor: monitor, progress: progress)
+        }
+        return run.history
     }
 
-    /// One pass over `data` in the given order: the training loop's hot path, which allocates
-    /// nothing.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    func runEpoch<Scalar: BLASScalar>(
-        _ epoch: Int, _ network: inout Network<Scalar>, data: LabelledData, order: [Int],
-        batches: inout MiniBatchBuffers<Scalar>, progress: ((TrainingProgress) -> Void)?
-    ) {
-        let eta = Scalar(learningRate)
-        let reportEvery = max(1, order.count / miniBatchSize / 100)
-        var start = 0, batchNumber = 0
-        while start < order.count {
-            let indices = order[start ..< min(start + miniBatchSize, order.count)]
-            batches.descend(&network, on: data, indices: indices, learningRate: eta)
-            start += indices.count
-            batchNumber += 1
-            if let progress, batchNumber % reportEvery == 0 {
-                progress(.step(epoch: epoch, examplesDone: start, examplesTotal: order.count))
-            }
-        }
-    }
-
-    private func validate(network: Network<some BLASScalar>, data: LabelledData,
-                          evaluationData: LabelledData?) throws(TrainingError) {
+    func validate(network: Network<some BLASScalar>, data: LabelledData,
+                  evaluationData: LabelledData?) throws(TrainingError) {
         guard epochs >= 0 else { throw .invalidSetting("epochs must not be negative, got \(epochs)") }
         guard miniBatchSize > 0 else { throw .invalidSetting("mini-batch size must be positive, got \(miniBatchSize)") }
         guard learningRate > 0, learningRate.isFinite else {
             throw .invalidSetting("learning rate η must be a positive number, got \(learningRate)")
+        }
+        guard regularization.lambda >= 0, regularization.lambda.isFinite else {
+            throw .invalidSetting("λ must be a non-negative number, got \(regularization.lambda)")
+        }
+        guard momentum >= 0, momentum < 1 else { throw .invalidSetting("momentum μ must be in [0, 1), got \(momentum)") }
+        guard dropout >= 0, dropout < 1 else { throw .invalidSetting("dropout must be in [0, 1), got \(dropout)") }
+        if dropout > 0 && network.layers.count < 2 {
+            throw .invalidSetting("dropout needs a hidden layer to drop neurons from")
+        }
+        for patience in [halveLearningRateAfter, earlyStoppingPatience].compactMap({ $0 }) {
+            guard patience > 0 else { throw .invalidSetting("a patience in epochs must be positive, got \(patience)") }
+            guard evaluationData != nil else {
+                throw .invalidSetting("a learning-rate schedule or early stopping needs evaluation data to watch")
+            }
         }
         for set in [data] + (evaluationData.map { [$0] } ?? []) {
             guard set.inputSize == network.inputSize, set.classCount == network.outputSize else {
@@ -94,30 +97,19 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
     }
 }
 
-/// A full-size mini-batch and, made on first use, one for the smaller remainder of an epoch.
-struct MiniBatchBuffers<Scalar: BLASScalar> {
-    let layerSizes: [Int]
-    var full: MiniBatch<Scalar>
-    var remainder: MiniBatch<Scalar>?
+/// What to measure after each epoch; the costs include the regularization term, as the book's.
+public struct Monitoring: OptionSet, Codable, Hashable, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
 
-    init(layerSizes: [Int], size: Int) {
-        self.layerSizes = layerSizes
-        full = MiniBatch(layerSizes: layerSizes, size: size)
-    }
+    public static let evaluationAccuracy = Monitoring(rawValue: 1)
+    public static let evaluationCost = Monitoring(rawValue: 2)
+    public static let trainingAccuracy = Monitoring(rawValue: 4)
+    public static let trainingCost = Monitoring(rawValue: 8)
+    public static let all: Monitoring = [.evaluationAccuracy, .evaluationCost, .trainingAccuracy, .trainingCost]
 
-    mutating func descend(_ network: inout Network<Scalar>, on data: LabelledData,
-                          indices: ArraySlice<Int>, learningRate eta: Scalar) {
-        if indices.count == full.size {
-            full.load(data, indices: indices)
-            full.descend(&network, learningRate: eta)
-        } else {
-            if remainder?.size != indices.count {
-                remainder = MiniBatch(layerSizes: layerSizes, size: indices.count)
-            }
-            remainder!.load(data, indices: indices)
-            remainder!.descend(&network, learningRate: eta)
-        }
-    }
+    var evaluatesEvaluationData: Bool { !intersection([.evaluationAccuracy, .evaluationCost]).isEmpty }
+    var evaluatesTrainingData: Bool { !intersection([.trainingAccuracy, .trainingCost]).isEmpty }
 }
 
 /// News from a training run in progress.

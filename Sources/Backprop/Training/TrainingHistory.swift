@@ -10,14 +10,20 @@ public struct EpochRecord: Equatable, Codable, Sendable {
     public var evaluationSeconds: Double
     /// Gradient norms and saturation per layer after the epoch, when a monitor was given.
     public var learningSpeed: LearningSpeed?
+    /// The result on the training data after the epoch, when monitored.
+    public var training: Evaluation?
+    /// η during the epoch.
+    public var learningRate: Double?
 
     public init(epoch: Int, trainingSeconds: Double, evaluation: Evaluation?, evaluationSeconds: Double,
-                learningSpeed: LearningSpeed? = nil) {
+                learningSpeed: LearningSpeed? = nil, training: Evaluation? = nil, learningRate: Double? = nil) {
         self.epoch = epoch
         self.trainingSeconds = trainingSeconds
         self.evaluation = evaluation
         self.evaluationSeconds = evaluationSeconds
         self.learningSpeed = learningSpeed
+        self.training = training
+        self.learningRate = learningRate
     }
 }
 
@@ -42,4 +48,20 @@ public struct TrainingHistory: Equatable, Codable, Sendable {
 
     /// Total seconds of training steps, evaluation excluded.
     public var trainingSeconds: Double { epochs.reduce(0) { $0 + $1.trainingSeconds } }
+}
+
+extension TrainingHistory {
+    /// The history as CSV, one row per epoch; empty cells where nothing was measured.
+    public func csv() -> String {
+        func cell(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+        var lines = ["epoch,learning_rate,training_seconds,evaluation_accuracy,evaluation_cost,training_accuracy,training_cost"]
+        for record in epochs {
+            lines.append([
+                "\(record.epoch)", cell(record.learningRate), cell(record.trainingSeconds),
+                cell(record.evaluation?.accuracy), cell(record.evaluation?.cost),
+                cell(record.training?.accuracy), cell(record.training?.cost),
+            ].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
 }

@@ -1,0 +1,150 @@
+/// A training run in progress: the network and everything else needed to take it one epoch
+/// further, so that a run saved after any epoch and resumed gives the same weights, bit for bit,
+/// as one never interrupted.
+public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
+    public var configuration: StochasticGradientDescent
+    public var network: Network<Scalar>
+    /// Shuffles the training data; its state moves on every epoch.
+    public var generator: SeededGenerator
+    /// Momentum's velocity and dropout's generator.
+    public var optimizer: OptimizerState<Scalar>
+    public var history: TrainingHistory
+    /// η now, after any halving by the schedule.
+    public var learningRate: Double
+    /// The best evaluation accuracy so far and the epochs since it last improved.
+    public var bestAccuracy: Double?
+    public var epochsWithoutImprovement: Int
+    /// Why the run ended before its last epoch, if it did.
+    public var stopReason: String?
+    /// n, the training set size the weight decay is scaled by.
+    public var trainingSetSize: Int
+
+    /// A run that has not started.
+    /// - Throws: ``TrainingError/invalidSetting(_:)`` for settings that make no sense.
+    public init(network: Network<Scalar>, configuration: StochasticGradientDescent, trainingData: LabelledData,
+                evaluationData: LabelledData?, generator: SeededGenerator) throws(TrainingError) {
+        try configuration.validate(network: network, data: trainingData, evaluationData: evaluationData)
+        var generator = generator
+        self.configuration = configuration
+        self.network = network
+        // Dropout draws from its own generator, seeded from the main one only when used, so
+        // that turning dropout off leaves every other random choice as it was.
+        let dropoutSeed = configuration.dropout > 0 ? generator.next() : 0
+        optimizer = OptimizerState(for: network, momentum: configuration.momentum > 0, dropoutSeed: dropoutSeed)
+        self.generator = generator
+        history = TrainingHistory()
+        learningRate = configuration.learningRate
+        epochsWithoutImprovement = 0
+        trainingSetSize = trainingData.count
+    }
+
+    /// The number of the next epoch.
+    public var nextEpoch: Int { history.epochs.count }
+    /// Whether all epochs have run or the schedule or early stopping ended the run.
+    public var isFinished: Bool { nextEpoch >= configuration.epochs || stopReason != nil }
+
+    /// Runs one epoch: shuffles, takes a gradient step per mini-batch, then measures what the
+    /// configuration's monitoring asks for and applies the learning-rate schedule.
+    ///
+    /// - Throws: ``TrainingError/diverged(epoch:layer:parameter:)`` when a weight or bias is no
+    ///   longer finite; the run is then left as it was before the epoch.
+    @discardableResult
+    public mutating func runEpoch(
+        on data: LabelledData, evaluatingOn evaluationData: LabelledData?, monitor: LearningSpeedMonitor? = nil,
+        progress: ((TrainingProgress) -> Void)? = nil
+    ) throws(TrainingError) -> EpochRecord {
+        let epoch = nextEpoch
+        let before = self
+        let clock = ContinuousClock()
+        var order = Array(0..<data.count)
+        generator.shuffle(&order)
+        let rule = UpdateRule(
+            learningRate: Scalar(learningRate), regularization: configuration.regularization,
+            trainingSetSize: trainingSetSize, momentum: Scalar(configuration.momentum),
+            dropout: Scalar(configuration.dropout))
+        let trainingTime = clock.measure {
+            runMiniBatches(epoch: epoch, data: data, order: order, rule: rule, progress: progress)
+        }
+        if let problem = network.firstNonFiniteParameter() {
+            self = before
+            throw .diverged(epoch: epoch, layer: problem.layer, parameter: problem.parameter)
+        }
+
+        let monitoring = configuration.monitoring
+        var evaluation: Evaluation? = nil, training: Evaluation? = nil
+        let evaluationTime = clock.measure {
+            if monitoring.evaluatesEvaluationData, let evaluationData {
+                evaluation = evaluate(on: evaluationData)
+            }
+            if monitoring.evaluatesTrainingData {
+                training = evaluate(on: data)
+            }
+        }
+        let record = EpochRecord(
+            epoch: epoch, trainingSeconds: trainingTime.inSeconds, evaluation: evaluation,
+            evaluationSeconds: evaluationTime.inSeconds, learningSpeed: monitor?.measure(network),
+            training: training, learningRate: learningRate)
+        history.epochs.append(record)
+        updateSchedule(accuracy: evaluation?.accuracy)
+        progress?(.epochFinished(record))
+        return record
+    }
+
+    /// The evaluation with the regularization term added to the cost, as the book's total_cost.
+    func evaluate(on data: LabelledData) -> Evaluation {
+        var result = network.evaluate(on: data)
+        result.cost += configuration.regularization.cost(of: network, n: data.count)
+        return result
+    }
+
+    /// Halving η and early stopping, from the evaluation accuracy.
+    mutating func updateSchedule(accuracy: Double?) {
+        guard let accuracy else { return }
+        if accuracy > (bestAccuracy ?? -1) {
+            bestAccuracy = accuracy
+            epochsWithoutImprovement = 0
+            return
+        }
+        epochsWithoutImprovement += 1
+        if let patience = configuration.earlyStoppingPatience, epochsWithoutImprovement >= patience {
+            stopReason = "no improvement in evaluation accuracy for \(patience) epochs"
+            return
+        }
+        if let patience = configuration.halveLearningRateAfter, epochsWithoutImprovement >= patience {
+            learningRate /= 2
+            epochsWithoutImprovement = 0
+            if learningRate <= configuration.learningRate / 128 {
+                stopReason = "η fell to η₀/128 after \(patience)-epoch plateaus"
+            }
+        }
+    }
+
+    /// One pass over `data` in the given order: the training loop's hot path, which allocates
+    /// nothing per mini-batch.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    mutating func runMiniBatches(epoch: Int, data: LabelledData, order: [Int], rule: UpdateRule<Scalar>,
+                                 progress: ((TrainingProgress) -> Void)?) {
+        let m = configuration.miniBatchSize
+        var full = MiniBatch<Scalar>(layerSizes: network.layerSizes, size: min(m, order.count))
+        var remainder: MiniBatch<Scalar>? = nil
+        let reportEvery = max(1, order.count / m / 100)
+        var start = 0, batchNumber = 0
+        while start < order.count {
+            let indices = order[start ..< min(start + m, order.count)]
+            if indices.count == full.size {
+                full.load(data, indices: indices)
+                full.descend(&network, rule: rule, state: &optimizer)
+            } else {
+                if remainder == nil { remainder = MiniBatch(layerSizes: network.layerSizes, size: indices.count) }
+                remainder!.load(data, indices: indices)
+                remainder!.descend(&network, rule: rule, state: &optimizer)
+            }
+            start += indices.count
+            batchNumber += 1
+            if let progress, batchNumber % reportEvery == 0 {
+                progress(.step(epoch: epoch, examplesDone: start, examplesTotal: order.count))
+            }
+        }
+    }
+}

@@ -61,7 +61,7 @@ let package = Package(
         ),
 
         // Tests.
-        .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
+        .testTarget(name: "BackpropTests", dependencies: ["Backprop"], exclude: ["Fixtures"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Backprop", "CZlib"]),
         .testTarget(name: "CLITests", dependencies: ["BackpropCLI"]),
     ]

@@ -19,6 +19,22 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
     /// n, the training set size the weight decay is scaled by.
     public var trainingSetSize: Int
 
+    /// A run at any point, from its parts (as a model file stores them).
+    init(configuration: StochasticGradientDescent, network: Network<Scalar>, generator: SeededGenerator,
+         optimizer: OptimizerState<Scalar>, history: TrainingHistory, learningRate: Double, bestAccuracy: Double?,
+         epochsWithoutImprovement: Int, stopReason: String?, trainingSetSize: Int) {
+        self.configuration = configuration
+        self.network = network
+        self.generator = generator
+        self.optimizer = optimizer
+        self.history = history
+        self.learningRate = learningRate
+        self.bestAccuracy = bestAccuracy
+        self.epochsWithoutImprovement = epochsWithoutImprovement
+        self.stopReason = stopReason
+        self.trainingSetSize = trainingSetSize
+    }
+
     /// A run that has not started.
     /// - Throws: ``TrainingError/invalidSetting(_:)`` for settings that make no sense.
     public init(network: Network<Scalar>, configuration: StochasticGradientDescent, trainingData: LabelledData,

@@ -1,0 +1,146 @@
+import Foundation
+
+/// backprop's own model file: JSON holding the network (layer sizes, activations, cost, weights
+/// and biases) and, when it was trained here, the training configuration, history, and all the
+/// state needed to resume the run exactly (generators, velocities, schedule).
+///
+/// ```json
+/// {"format": "backprop-model", "version": 1, "layerSizes": [784, 30, 10],
+///  "network": {"layers": [{"weights": [[…]], "biases": […], "activation": "sigmoid"}], "cost": "quadratic"},
+///  "training": {…}}
+/// ```
+public struct ModelFile: Codable, Sendable {
+    /// The version this program writes, and the newest it reads.
+    public static let currentVersion = 1
+    static let formatName = "backprop-model"
+
+    public var format: String
+    public var version: Int
+    /// Neurons per layer, input first: redundant with the weights, and checked against them.
+    public var layerSizes: [Int]
+    public var network: Network<Float>
+    /// How the network was trained, and where the run stands.
+    public var training: TrainingRecord?
+
+    public init(network: Network<Float>, training: TrainingRecord? = nil) {
+        format = Self.formatName
+        version = Self.currentVersion
+        layerSizes = network.layerSizes
+        self.network = network
+        self.training = training
+    }
+
+    /// A model file for a training run, with everything needed to resume it.
+    public init(run: TrainingRun<Float>, data: DataSettings) {
+        self.init(network: run.network, training: TrainingRecord(run: run, data: data))
+    }
+
+    /// The training run saved in this file, ready to go on.
+    public func resumableRun() -> TrainingRun<Float>? {
+        training.map { $0.run(network: network) }
+    }
+}
+
+/// Which data a run trained on, so that a resumed run uses the same.
+public struct DataSettings: Equatable, Codable, Sendable {
+    /// Training examples used (the first ones of the training set).
+    public var trainingCount: Int
+    /// Whether the training set was enlarged with one-pixel shifts.
+    public var expanded: Bool
+    /// "test", "validation" or "none".
+    public var evaluationSet: String
+
+    public init(trainingCount: Int, expanded: Bool, evaluationSet: String) {
+        self.trainingCount = trainingCount
+        self.expanded = expanded
+        self.evaluationSet = evaluationSet
+    }
+}
+
+/// A training run less its network, which the model file holds once.
+public struct TrainingRecord: Codable, Sendable {
+    public var configuration: StochasticGradientDescent
+    public var history: TrainingHistory
+    public var data: DataSettings
+    public var generator: SeededGenerator
+    public var optimizer: OptimizerState<Float>
+    public var learningRate: Double
+    public var bestAccuracy: Double?
+    public var epochsWithoutImprovement: Int
+    public var stopReason: String?
+    public var trainingSetSize: Int
+
+    init(run: TrainingRun<Float>, data: DataSettings) {
+        configuration = run.configuration
+        history = run.history
+        self.data = data
+        generator = run.generator
+        optimizer = run.optimizer
+        learningRate = run.learningRate
+        bestAccuracy = run.bestAccuracy
+        epochsWithoutImprovement = run.epochsWithoutImprovement
+        stopReason = run.stopReason
+        trainingSetSize = run.trainingSetSize
+    }
+
+    func run(network: Network<Float>) -> TrainingRun<Float> {
+        TrainingRun(
+            configuration: configuration, network: network, generator: generator, optimizer: optimizer,
+            history: history, learningRate: learningRate, bestAccuracy: bestAccuracy,
+            epochsWithoutImprovement: epochsWithoutImprovement, stopReason: stopReason, trainingSetSize: trainingSetSize)
+    }
+}
+
+extension ModelFile {
+    /// Reads a model from `path`, in backprop's format or network2.py's.
+    ///
+    /// A model file is data only: it names activations and costs from a closed list and is
+    /// checked (shapes, finite numbers, known names, format version) before anything uses it.
+    /// - Throws: ``PersistenceError`` naming the file and what is wrong.
+    public static func load(from path: String) throws(PersistenceError) -> ModelFile {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .cannotRead(path: path, reason: (error as NSError).localizedDescription)
+        }
+        return try decode(data, path: path)
+    }
+
+    /// Parses a model file's bytes; `path` names it in errors.
+    public static func decode(_ data: Data, path: String) throws(PersistenceError) -> ModelFile {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            let error = error as NSError
+            throw .malformedJSON(path: path, reason: error.userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription)
+        }
+        guard let fields = object as? [String: Any] else { throw .notAModel(path: path) }
+        if fields["sizes"] != nil, fields["format"] == nil {
+            return ModelFile(network: try Network2Format.decode(data, path: path))
+        }
+        guard fields["format"] as? String == formatName else { throw .notAModel(path: path) }
+        guard let version = fields["version"] as? Int else { throw .invalid(path: path, reason: "missing format version") }
+        guard version <= currentVersion, version >= 1 else {
+            throw .unsupportedVersion(path: path, version: version, supported: currentVersion)
+        }
+        let model: ModelFile
+        do { model = try JSONDecoder().decode(ModelFile.self, from: data) } catch {
+            throw .invalid(path: path, reason: PersistenceError.describe(error))
+        }
+        guard model.layerSizes == model.network.layerSizes else {
+            throw .invalid(path: path, reason: "layerSizes \(model.layerSizes) do not match the weights, "
+                           + "which make \(model.network.layerSizes)")
+        }
+        if let velocity = model.training?.optimizer.velocity, velocity.layerSizes != model.layerSizes {
+            throw .invalid(path: path, reason: "the momentum velocities do not match the network's shape")
+        }
+        return model
+    }
+
+    /// Writes the model to `path` atomically: an interrupted save leaves the previous file whole.
+    public func save(to path: String) throws(PersistenceError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data: Data
+        do { data = try encoder.encode(self) } catch { throw .cannotWrite(path: path, reason: "\(error)") }
+        try AtomicFile.write(data, to: path)
+    }
+}

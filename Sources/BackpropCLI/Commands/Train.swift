@@ -1,8 +1,9 @@
 import ArgumentParser
 import Backprop
 import Datasets
+import Foundation
 
-/// `backprop train`: the book's chapter 1 experiment, or any variation of it.
+/// `backprop train`: the book's experiments, or any variation of them.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a network on MNIST by mini-batch stochastic gradient descent.",
@@ -10,7 +11,8 @@ struct Train: ParsableCommand {
             Each epoch shuffles the 50,000 training images, splits them into mini-batches of m \
             images, and for each mini-batch takes one gradient descent step \
             w → w − (η/m) Σₓ ∂Cₓ/∂w, b → b − (η/m) Σₓ ∂Cₓ/∂b, with the gradient computed by \
-            backpropagation. The defaults are the book's first experiment.
+            backpropagation. The defaults are the book's first experiment; the options of \
+            chapter 3 (cost, initialization, regularization, …) are off by default.
             """)
 
     enum EvaluationSet: String, ExpressibleByArgument, CaseIterable {
@@ -20,7 +22,7 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Neurons per layer, input first; the input layer must have 784 (28×28 pixels) and the output 10 (digits).", valueName: "sizes"))
     var layers = LayerSizes([784, 30, 10])
 
-    @Option(help: "Epochs: passes over the 50,000 training images.")
+    @Option(help: "Epochs: passes over the training images.")
     var epochs = 30
 
     @Option(help: "m, the number of training images averaged into each gradient descent step.")
@@ -42,6 +44,14 @@ struct Train: ParsableCommand {
     @Option(help: "Images to evaluate on after each epoch: the 10,000 test images (as in the book's chapter 1), the 10,000 validation images, or none.")
     var evaluateOn = EvaluationSet.test
 
+    @OptionGroup(title: "Chapter 3") var options: TrainingOptions
+
+    @Option(help: ArgumentHelp("Train on the first N training images only (the book's overfitting experiment uses 1,000).", valueName: "N"))
+    var trainingSize: Int?
+
+    @Flag(help: "Enlarge the training set fivefold with copies shifted one pixel up, down, left and right.")
+    var expand = false
+
     @Flag(help: ArgumentHelp(
         "Record how fast each layer learns, before training and after each epoch: ‖∂C/∂bˡ‖ = ‖δˡ‖ and ‖∂C/∂wˡ‖ over a fixed sample of training images, and the share of saturated neurons (σ′(z) below --saturation-threshold)."))
     var learningSpeed = false
@@ -51,6 +61,21 @@ struct Train: ParsableCommand {
 
     @Option(help: "σ′(z) below this counts as saturated in the learning-speed report.")
     var saturationThreshold = 0.01
+
+    @Option(help: ArgumentHelp("Save the trained network, its training configuration and history (backprop's format).", valueName: "file"))
+    var save: String?
+
+    @Option(help: ArgumentHelp("Also save the network in network2.py's JSON format (sigmoid networks, quadratic or cross-entropy cost).", valueName: "file"))
+    var saveNetwork2: String?
+
+    @Option(help: ArgumentHelp("Write the run to this file after every epoch, so that --resume can continue it.", valueName: "file"))
+    var checkpoint: String?
+
+    @Option(help: ArgumentHelp("Continue the run saved in this checkpoint, with its own settings and data; the result equals an uninterrupted run, bit for bit.", valueName: "file"))
+    var resume: String?
+
+    @Option(help: ArgumentHelp("Write the per-epoch history: CSV if the name ends in .csv, else JSON.", valueName: "file"))
+    var history: String?
 
     @OptionGroup var data: DataOptions
 
@@ -77,57 +102,154 @@ struct Train: ParsableCommand {
             throw ValidationError("--saturation-threshold must be positive, got \(saturationThreshold)")
         }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be from 1 to 256, got \(threads)") }
+        if let trainingSize, trainingSize < 1 { throw ValidationError("--training-size must be at least 1, got \(trainingSize)") }
+        if (options.halveEtaAfter != nil || options.earlyStopping != nil) && evaluateOn == .none {
+            throw ValidationError("--halve-eta-after and --early-stopping watch evaluation accuracy: they need --evaluate-on test or validation")
+        }
+        if options.dropout > 0 && sizes.count < 3 { throw ValidationError("--dropout needs a hidden layer") }
     }
 
     func run() throws {
+        BLASBackend.threadCount = threads
         let clock = ContinuousClock()
         var mnist: MNIST? = nil
         let loadTime = try clock.measure { mnist = try MNIST(directory: data.resolvedDirectory) }
-        let dataSet = mnist!
-        let evaluationData: LabelledData? = switch evaluateOn {
-        case .test: dataSet.test
-        case .validation: dataSet.validation
-        case .none: nil
+
+        var run: TrainingRun<Float>
+        let settings: DataSettings
+        if let resume {
+            let model = try ModelFile.load(from: resume)
+            guard let saved = model.resumableRun(), let record = model.training else {
+                throw CLIError("\(resume) holds a network but no training run to resume")
+            }
+            run = saved
+            settings = record.data
+            printLine("Resuming \(resume) at epoch \(run.nextEpoch) of \(run.configuration.epochs) with its saved settings")
+        } else {
+            settings = DataSettings(trainingCount: min(trainingSize ?? Int.max, mnist!.training.count),
+                                    expanded: expand, evaluationSet: evaluateOn.rawValue)
+            run = try newRun(trainingData: trainingData(mnist!, settings), evaluationData: evaluationData(mnist!, settings))
+        }
+        let trainingData = trainingData(mnist!, settings)
+        let evaluationData = evaluationData(mnist!, settings)
+        guard trainingData.count == run.trainingSetSize else {
+            throw CLIError("the checkpoint trained on \(run.trainingSetSize) images, but \(trainingData.count) are here")
         }
 
-        BLASBackend.threadCount = threads
-        var generator = SeededGenerator(seed: seed)
-        var network = Network<Float>(layerSizes: layers.sizes, using: &generator)
-        let sgd = StochasticGradientDescent(epochs: epochs, miniBatchSize: miniBatchSize, learningRate: eta)
-        printLine("Training \(layers.sizes) on \(grouped(dataSet.training.count)) MNIST images: "
-                  + "\(epochs) epochs, mini-batch \(miniBatchSize), η = \(eta), seed \(seed) "
+        let configuration = run.configuration
+        printLine("Training \(run.network.layerSizes) on \(grouped(trainingData.count)) MNIST images: "
+                  + "\(configuration.epochs) epochs, mini-batch \(configuration.miniBatchSize), η = \(configuration.learningRate), "
+                  + (resume == nil ? "seed \(seed) " : "")
                   + "(data loaded in \(fixed(loadTime.inSeconds, places: 2)) s; \(BLASBackend.coreName), "
                   + "\(threads) thread\(threads == 1 ? "" : "s"))")
+        let extras = describe(configuration, network: run.network)
+        if !extras.isEmpty { printLine("  " + extras) }
 
         let monitor = learningSpeed
-            ? LearningSpeedMonitor(sample: dataSet.training[0..<min(learningSpeedSample, dataSet.training.count)],
+            ? LearningSpeedMonitor(sample: trainingData[0..<min(learningSpeedSample, trainingData.count)],
                                    saturationThreshold: saturationThreshold)
             : nil
         if let monitor {
             printLine("Learning speed over the first \(grouped(monitor.sample.count)) training images, layers "
-                      + "\(Array(2...layers.sizes.count)); saturated: σ′(z) < \(saturationThreshold)")
-            printLine("Before training: " + Self.describe(monitor.measure(network)))
+                      + "\(Array(2...run.network.layerSizes.count)); saturated: σ′(z) < \(saturationThreshold)")
+            let initial = monitor.measure(run.network)
+            if run.nextEpoch == 0 { run.history.initialLearningSpeed = initial }
+            printLine("Before training: " + Self.describe(initial))
         }
+
         var bar = ProgressBar()
-        let history = try sgd.train(
-            &network, on: dataSet.training, evaluatingOn: evaluationData, using: &generator, monitor: monitor
-        ) { event in
-            switch event {
-            case .step(let epoch, let done, let total):
-                bar.update(label: "Epoch \(epoch)", done: done, total: total)
-            case .epochFinished(let record):
-                bar.clear()
-                printLine(Self.describe(record))
-                if let speed = record.learningSpeed { printLine("  " + Self.describe(speed)) }
+        while !run.isFinished {
+            try run.runEpoch(on: trainingData, evaluatingOn: evaluationData, monitor: monitor) { event in
+                switch event {
+                case .step(let epoch, let done, let total):
+                    bar.update(label: "Epoch \(epoch)", done: done, total: total)
+                case .epochFinished(let record):
+                    bar.clear()
+                    printLine(Self.describe(record, monitoring: configuration.monitoring))
+                    if let speed = record.learningSpeed { printLine("  " + Self.describe(speed)) }
+                }
             }
+            if let checkpoint { try ModelFile(run: run, data: settings).save(to: checkpoint) }
         }
-        if let best = history.bestEpoch, let evaluation = best.evaluation {
+        if let reason = run.stopReason { printLine("Stopped early: \(reason)") }
+        if let best = run.history.bestEpoch, let evaluation = best.evaluation {
             printLine("Best: epoch \(best.epoch), \(grouped(evaluation.correct)) / \(grouped(evaluation.count)) "
-                      + "(\(percent(evaluation.accuracy))) on the \(evaluateOn.rawValue) images; "
-                      + "training took \(fixed(history.trainingSeconds, places: 2)) s")
+                      + "(\(percent(evaluation.accuracy))) on the \(settings.evaluationSet) images; "
+                      + "training took \(fixed(run.history.trainingSeconds, places: 2)) s")
         } else {
-            printLine("Training took \(fixed(history.trainingSeconds, places: 2)) s")
+            printLine("Training took \(fixed(run.history.trainingSeconds, places: 2)) s")
         }
+        if let save {
+            try ModelFile(run: run, data: settings).save(to: save)
+            printLine("Saved the network and its training record to \(save)")
+        }
+        if let saveNetwork2 {
+            try Network2Format.save(run.network, to: saveNetwork2)
+            printLine("Saved the network in network2.py's format to \(saveNetwork2)")
+        }
+        if let history { try write(run.history, to: history) }
+    }
+
+    func newRun(trainingData: LabelledData, evaluationData: LabelledData?) throws -> TrainingRun<Float> {
+        var generator = SeededGenerator(seed: seed)
+        let network = Network<Float>(
+            layerSizes: layers.sizes, activation: options.activation, outputActivation: options.outputActivation,
+            cost: options.cost, initializer: options.initialization, using: &generator)
+        let sgd = StochasticGradientDescent(
+            epochs: epochs, miniBatchSize: miniBatchSize, learningRate: eta, regularization: options.regularizationValue,
+            momentum: options.momentum, dropout: options.dropout, halveLearningRateAfter: options.halveEtaAfter,
+            earlyStoppingPatience: options.earlyStopping, monitoring: try options.monitoring())
+        return try TrainingRun(network: network, configuration: sgd, trainingData: trainingData,
+                               evaluationData: evaluationData, generator: generator)
+    }
+
+    func trainingData(_ mnist: MNIST, _ settings: DataSettings) -> LabelledData {
+        let data = mnist.training[0..<min(settings.trainingCount, mnist.training.count)]
+        return settings.expanded ? data.expandedByOnePixelShifts(side: MNIST.imageSide) : data
+    }
+
+    func evaluationData(_ mnist: MNIST, _ settings: DataSettings) -> LabelledData? {
+        switch settings.evaluationSet {
+        case "test": mnist.test
+        case "validation": mnist.validation
+        default: nil
+        }
+    }
+
+    func write(_ history: TrainingHistory, to path: String) throws {
+        let data: Data
+        if path.hasSuffix(".csv") {
+            data = Data(history.csv().utf8)
+        } else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            data = try encoder.encode(history)
+        }
+        try AtomicFile.write(data, to: path)
+        printLine("Wrote the history to \(path)")
+    }
+
+    /// The chapter 3 settings in use, in a line.
+    func describe(_ sgd: StochasticGradientDescent, network: Network<Float>) -> String {
+        var parts: [String] = []
+        let output = network.layers.last!.activation, hidden = network.layers.first!.activation
+        if network.cost != .quadratic || hidden != .sigmoid || output != .sigmoid {
+            parts.append("cost \(network.cost.defaultValueDescription), σ \(hidden.rawValue)"
+                         + (output != hidden ? " (output \(output.rawValue))" : ""))
+        }
+        switch sgd.regularization {
+        case .none: break
+        case .l2(let lambda): parts.append("L2 λ = \(lambda)")
+        case .l1(let lambda): parts.append("L1 λ = \(lambda)")
+        }
+        if sgd.momentum > 0 { parts.append("momentum μ = \(sgd.momentum)") }
+        if sgd.dropout > 0 { parts.append("dropout \(sgd.dropout)") }
+        if let n = sgd.halveLearningRateAfter { parts.append("η halved after \(n) epochs without improvement") }
+        if let n = sgd.earlyStoppingPatience { parts.append("early stopping after \(n)") }
+        if options.initialization != .standardNormal && resume == nil { parts.append("N(0, 1/n_in) weights") }
+        if expand && resume == nil { parts.append("expanded training data") }
+        return parts.joined(separator: "; ")
     }
 
     /// "‖δˡ‖ 0.0012 0.0051 0.031 | ‖∂C/∂wˡ‖ … | saturated 12% 3% 40% | outputs saturated wrong 1.2%"
@@ -138,11 +260,25 @@ struct Train: ParsableCommand {
             + " | outputs saturated wrong \(fixed(speed.wronglySaturatedOutputShare * 100, places: 1))%"
     }
 
-    /// "Epoch 7: 9,412 / 10,000 (94.12%) 0.08 s"
-    static func describe(_ record: EpochRecord) -> String {
+    /// "Epoch 7: 9,412 / 10,000 (94.12%) 0.08 s", with the monitored costs and training results.
+    static func describe(_ record: EpochRecord, monitoring: Monitoring = .evaluationAccuracy) -> String {
         let seconds = fixed(record.trainingSeconds, places: 2) + " s"
-        guard let evaluation = record.evaluation else { return "Epoch \(record.epoch) complete \(seconds)" }
-        return "Epoch \(record.epoch): \(grouped(evaluation.correct)) / \(grouped(evaluation.count)) "
-            + "(\(percent(evaluation.accuracy))) \(seconds)"
+        var text: String
+        if let evaluation = record.evaluation, monitoring.contains(.evaluationAccuracy) {
+            text = "Epoch \(record.epoch): \(grouped(evaluation.correct)) / \(grouped(evaluation.count)) "
+                + "(\(percent(evaluation.accuracy))) \(seconds)"
+        } else {
+            text = "Epoch \(record.epoch) complete \(seconds)"
+        }
+        if let evaluation = record.evaluation, monitoring.contains(.evaluationCost) {
+            text += "; evaluation cost \(significant(evaluation.cost, 5))"
+        }
+        if let training = record.training {
+            if monitoring.contains(.trainingAccuracy) {
+                text += "; training \(grouped(training.correct)) / \(grouped(training.count)) (\(percent(training.accuracy)))"
+            }
+            if monitoring.contains(.trainingCost) { text += "; training cost \(significant(training.cost, 5))" }
+        }
+        return text
     }
 }

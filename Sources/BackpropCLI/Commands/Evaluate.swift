@@ -1,0 +1,57 @@
+import ArgumentParser
+import Backprop
+import Datasets
+
+/// `backprop evaluate MODEL`: accuracy, cost and confusion matrix on MNIST.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a saved network on MNIST: accuracy, cost and confusion matrix.")
+
+    @OptionGroup var model: ModelArgument
+
+    @Option(help: "The images to evaluate on.")
+    var split = ExampleOptions.Split.test
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    @OptionGroup var data: DataOptions
+
+    struct Report: Encodable {
+        var split: String
+        var correct: Int
+        var count: Int
+        var accuracy: Double
+        var cost: Double
+        /// confusion[true digit][predicted digit]
+        var confusion: [[Int]]
+    }
+
+    func run() throws {
+        let network = try model.load().network
+        guard network.inputSize == MNIST.inputSize, network.outputSize == MNIST.classCount else {
+            throw CLIError("\(model.path): a network with layer sizes \(network.layerSizes) cannot read MNIST images (784 inputs, 10 outputs)")
+        }
+        let mnist = try MNIST(directory: data.resolvedDirectory)
+        let set = switch split {
+        case .training: mnist.training
+        case .validation: mnist.validation
+        case .test: mnist.test
+        }
+        let evaluation = network.evaluate(on: set)
+        let confusion = network.confusionMatrix(on: set)
+        if json {
+            return try printJSON(Report(split: split.rawValue, correct: evaluation.correct, count: evaluation.count,
+                                        accuracy: evaluation.accuracy, cost: evaluation.cost, confusion: confusion))
+        }
+        printLine("\(model.path): \(network.layerSizes), cost \(network.cost.defaultValueDescription)")
+        printLine("\(split.rawValue.capitalized) images: \(grouped(evaluation.correct)) / \(grouped(evaluation.count)) "
+                  + "(\(percent(evaluation.accuracy))) correct; mean cost \(significant(evaluation.cost, 5))")
+        printLine("")
+        printLine("Confusion matrix (rows: true digit, columns: predicted digit)")
+        printLine("      " + (0..<10).map { pad("\($0)", 6) }.joined())
+        for (digit, row) in confusion.enumerated() {
+            printLine(pad("\(digit)", 5) + " " + row.map { pad(grouped($0), 6) }.joined())
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import Backprop
+
+/// The model file a command reads.
+struct ModelArgument: ParsableArguments {
+    @Argument(help: ArgumentHelp("A model file: backprop's (from train --save or --checkpoint) or network2.py's JSON.", valueName: "model"))
+    var path: String
+
+    func load() throws -> ModelFile {
+        try ModelFile.load(from: path)
+    }
+}

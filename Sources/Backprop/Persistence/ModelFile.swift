@@ -69,6 +69,8 @@ public struct TrainingRecord: Codable, Sendable {
     public var epochsWithoutImprovement: Int
     public var stopReason: String?
     public var trainingSetSize: Int
+    /// The order of the training examples after the last epoch's shuffle.
+    public var order: [Int]
 
     init(run: TrainingRun<Float>, data: DataSettings) {
         configuration = run.configuration
@@ -81,13 +83,15 @@ public struct TrainingRecord: Codable, Sendable {
         epochsWithoutImprovement = run.epochsWithoutImprovement
         stopReason = run.stopReason
         trainingSetSize = run.trainingSetSize
+        order = run.order
     }
 
     func run(network: Network<Float>) -> TrainingRun<Float> {
         TrainingRun(
             configuration: configuration, network: network, generator: generator, optimizer: optimizer,
             history: history, learningRate: learningRate, bestAccuracy: bestAccuracy,
-            epochsWithoutImprovement: epochsWithoutImprovement, stopReason: stopReason, trainingSetSize: trainingSetSize)
+            epochsWithoutImprovement: epochsWithoutImprovement, stopReason: stopReason, trainingSetSize: trainingSetSize,
+            order: order)
     }
 }
 
@@ -131,6 +135,12 @@ extension ModelFile {
         }
         if let velocity = model.training?.optimizer.velocity, velocity.layerSizes != model.layerSizes {
             throw .invalid(path: path, reason: "the momentum velocities do not match the network's shape")
+        }
+        if let training = model.training {
+            guard training.order.count == training.trainingSetSize,
+                  Set(training.order) == Set(0..<training.trainingSetSize) else {
+                throw .invalid(path: path, reason: "the saved order of training examples is not a permutation of 0..<\(training.trainingSetSize)")
+            }
         }
         return model
     }

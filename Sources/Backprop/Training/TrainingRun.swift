@@ -18,11 +18,14 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
     public var stopReason: String?
     /// n, the training set size the weight decay is scaled by.
     public var trainingSetSize: Int
+    /// The order of the training examples, shuffled again in place each epoch as network.py
+    /// shuffles its list.
+    public var order: [Int]
 
     /// A run at any point, from its parts (as a model file stores them).
     init(configuration: StochasticGradientDescent, network: Network<Scalar>, generator: SeededGenerator,
          optimizer: OptimizerState<Scalar>, history: TrainingHistory, learningRate: Double, bestAccuracy: Double?,
-         epochsWithoutImprovement: Int, stopReason: String?, trainingSetSize: Int) {
+         epochsWithoutImprovement: Int, stopReason: String?, trainingSetSize: Int, order: [Int]) {
         self.configuration = configuration
         self.network = network
         self.generator = generator
@@ -33,6 +36,7 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
         self.epochsWithoutImprovement = epochsWithoutImprovement
         self.stopReason = stopReason
         self.trainingSetSize = trainingSetSize
+        self.order = order
     }
 
     /// A run that has not started.
@@ -52,6 +56,7 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
         learningRate = configuration.learningRate
         epochsWithoutImprovement = 0
         trainingSetSize = trainingData.count
+        order = Array(0..<trainingData.count)
     }
 
     /// The number of the next epoch.
@@ -72,7 +77,9 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
         let epoch = nextEpoch
         let before = self
         let clock = ContinuousClock()
-        var order = Array(0..<data.count)
+        guard order.count == data.count else {
+            throw .invalidSetting("the run was set up for \(order.count) training examples, not \(data.count)")
+        }
         generator.shuffle(&order)
         let rule = UpdateRule(
             learningRate: Scalar(learningRate), regularization: configuration.regularization,

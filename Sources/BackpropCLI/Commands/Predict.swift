@@ -64,8 +64,9 @@ struct Predict: ParsableCommand {
         printLine(isSoftmax ? "digit  probability" : "digit  share of output  (sigmoid activation)")
         for digit in 0..<10 {
             let bar = String(repeating: "█", count: Int((probabilities[digit] * 40).rounded()))
-            printLine(pad("\(digit)", 5) + pad(fixed(probabilities[digit] * 100, places: 2) + "%", 10)
-                      + (isSoftmax ? "" : pad("(" + fixed(activations[digit], places: 4) + ")", 10)) + "  " + bar)
+            let line = pad("\(digit)", 5) + pad(fixed(probabilities[digit] * 100, places: 2) + "%", 10)
+                + (isSoftmax ? "" : pad("(" + fixed(activations[digit], places: 4) + ")", 10))
+            printLine(bar.isEmpty ? line : line + "  " + bar)
         }
     }
 

@@ -31,7 +31,7 @@ struct BookExperiment {
     var configuration: String {
         var parts = ["\(layers)", cost == .quadratic ? "quadratic" : "cross-entropy", "η \(eta)"]
         if lambda > 0 { parts.append("λ \(lambda)") }
-        parts.append("\(epochs) epochs")
+        parts.append(epochs == 1 ? "1 epoch" : "\(epochs) epochs")
         if trainingCount < 50_000 { parts.append("\(trainingCount) images") }
         parts.append(initializer == .standardNormal ? "N(0,1) weights" : "N(0,1/n) weights")
         return parts.joined(separator: ", ")

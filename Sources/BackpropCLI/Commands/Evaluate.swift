@@ -33,11 +33,7 @@ struct Evaluate: ParsableCommand {
             throw CLIError("\(model.path): a network with layer sizes \(network.layerSizes) cannot read MNIST images (784 inputs, 10 outputs)")
         }
         let mnist = try MNIST(directory: data.resolvedDirectory)
-        let set = switch split {
-        case .training: mnist.training
-        case .validation: mnist.validation
-        case .test: mnist.test
-        }
+        let set = split.data(in: mnist)
         let evaluation = network.evaluate(on: set)
         let confusion = network.confusionMatrix(on: set)
         if json {

@@ -43,12 +43,7 @@ struct ExampleOptions: ParsableArguments {
             throw ValidationError("an MNIST image needs a network with \(MNIST.inputSize) inputs and \(MNIST.classCount) outputs; "
                                   + "for this one give --input and --target")
         }
-        let mnist = try MNIST(directory: data.resolvedDirectory)
-        let set = switch split {
-        case .training: mnist.training
-        case .validation: mnist.validation
-        case .test: mnist.test
-        }
+        let set = split.data(in: try MNIST(directory: data.resolvedDirectory))
         guard index < set.count else {
             throw ValidationError("--index \(index) is past the \(set.count) \(split.rawValue) images")
         }
@@ -65,7 +60,33 @@ struct ExampleOptions: ParsableArguments {
     }
 }
 
+extension ExampleOptions.Split {
+    /// This split's images.
+    func data(in mnist: MNIST) -> LabelledData {
+        switch self {
+        case .training: mnist.training
+        case .validation: mnist.validation
+        case .test: mnist.test
+        }
+    }
+}
+
 /// Floating-point precision for inspection commands.
 enum Precision: String, ExpressibleByArgument, CaseIterable {
     case float, double
+}
+
+/// A command that works in either precision: `run()` calls `run(Float.self)` or `run(Double.self)`.
+protocol PrecisionCommand: ParsableCommand {
+    var precision: Precision { get }
+    func run<Scalar: BLASScalar>(_: Scalar.Type) throws
+}
+
+extension PrecisionCommand {
+    func run() throws {
+        switch precision {
+        case .float: try run(Float.self)
+        case .double: try run(Double.self)
+        }
+    }
 }

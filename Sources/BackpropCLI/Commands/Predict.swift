@@ -81,11 +81,7 @@ struct Predict: ParsableCommand {
             return (flip ? pgm.pixels.map { 1 - $0 } : pgm.pixels, nil, image + (flip ? " (inverted)" : ""))
         }
         let mnist = try MNIST(directory: data.resolvedDirectory)
-        let set = switch split {
-        case .training: mnist.training
-        case .validation: mnist.validation
-        case .test: mnist.test
-        }
+        let set = split.data(in: mnist)
         guard index < set.count else { throw ValidationError("--index \(index) is past the \(set.count) \(split.rawValue) images") }
         return (set.input(index), Int(set.labels[index]), "\(split.rawValue) image \(index)")
     }

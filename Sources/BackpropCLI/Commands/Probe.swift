@@ -2,7 +2,7 @@ import ArgumentParser
 import Backprop
 
 /// `backprop probe`: nudge one weight, bias or weighted input and watch the cost respond.
-struct Probe: ParsableCommand {
+struct Probe: PrecisionCommand {
     static let configuration = CommandConfiguration(
         abstract: "Change one weight, bias or weighted input and compare the cost's change with the gradient's prediction.",
         discussion: """
@@ -40,13 +40,6 @@ struct Probe: ParsableCommand {
         }
         let deltas = try ExampleOptions.numbers(changes, "--changes")
         guard !deltas.isEmpty, !deltas.contains(0) else { throw ValidationError("--changes needs non-zero numbers") }
-    }
-
-    func run() throws {
-        switch precision {
-        case .float: try run(Float.self)
-        case .double: try run(Double.self)
-        }
     }
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Backprop
 
 /// `backprop trace`: one example through the network, every number of backpropagation shown.
-struct Trace: ParsableCommand {
+struct Trace: PrecisionCommand {
     static let configuration = CommandConfiguration(
         abstract: "Follow one training example through the network and back, equation by equation.",
         discussion: """
@@ -43,13 +43,6 @@ struct Trace: ParsableCommand {
         if let neuron { _ = try indices(neuron, count: 2, option: "--neuron") }
         if let weight { _ = try indices(weight, count: 3, option: "--weight") }
         if let pathSum { _ = try indices(pathSum, count: 3, option: "--path-sum") }
-    }
-
-    func run() throws {
-        switch precision {
-        case .float: try run(Float.self)
-        case .double: try run(Double.self)
-        }
     }
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {

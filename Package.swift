@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Backprop", targets: ["Backprop"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Pictures", targets: ["Pictures"]),
         .executable(name: "backprop", targets: ["BackpropCLI"]),
     ],
     dependencies: [
@@ -42,12 +43,16 @@ let package = Package(
             ]
         ),
 
+        // Library: pictures of runs and networks, as SVG and PNG (zlib compresses the PNGs).
+        .target(name: "Pictures", dependencies: ["Backprop", "CZlib"]),
+
         // Tool: the `backprop` command line, a thin shell over the libraries.
         .executableTarget(
             name: "BackpropCLI",
             dependencies: [
                 "Backprop",
                 "Datasets",
+                "Pictures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +68,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"], exclude: ["Fixtures"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Backprop", "CZlib"]),
+        .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Backprop"], exclude: ["Snapshots"]),
         .testTarget(name: "CLITests", dependencies: ["BackpropCLI"]),
     ]
 )

@@ -12,6 +12,14 @@ public struct LearningSpeed: Equatable, Codable, Sendable {
     /// The share of output neurons, over the sample, that are saturated on the wrong answer:
     /// σ′(z) below the threshold and |a − y| > ½.
     public var wronglySaturatedOutputShare: Double
+
+    public init(biasGradientNorms: [Double], weightGradientNorms: [Double], saturatedShare: [Double],
+                wronglySaturatedOutputShare: Double) {
+        self.biasGradientNorms = biasGradientNorms
+        self.weightGradientNorms = weightGradientNorms
+        self.saturatedShare = saturatedShare
+        self.wronglySaturatedOutputShare = wronglySaturatedOutputShare
+    }
 }
 
 /// Records ``LearningSpeed`` during training on a fixed sample of examples.

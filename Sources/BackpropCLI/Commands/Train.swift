@@ -2,6 +2,7 @@ import ArgumentParser
 import Backprop
 import Datasets
 import Foundation
+import Pictures
 
 /// `backprop train`: the book's experiments, or any variation of them.
 struct Train: ParsableCommand {
@@ -77,10 +78,16 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Write the per-epoch history: CSV if the name ends in .csv, else JSON.", valueName: "file"))
     var history: String?
 
+    @Option(help: ArgumentHelp("Draw the learning curves after training: .svg or .png.", valueName: "file"))
+    var plot: String?
+
     @OptionGroup var data: DataOptions
 
     func validate() throws {
         let sizes = layers.sizes
+        if let plot, !plot.lowercased().hasSuffix(".svg") && !plot.lowercased().hasSuffix(".png") {
+            throw ValidationError("--plot must name a .svg or .png file, got \(plot)")
+        }
         guard sizes.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--layers: every layer needs at least one neuron, got \(layers)")
         }
@@ -158,13 +165,18 @@ struct Train: ParsableCommand {
         }
 
         var bar = ProgressBar()
+        var accuracies = run.history.epochs.compactMap { $0.evaluation?.accuracy }
         while !run.isFinished {
             try run.runEpoch(on: trainingData, evaluatingOn: evaluationData, monitor: monitor) { event in
                 switch event {
                 case .step(let epoch, let done, let total):
-                    bar.update(label: "Epoch \(epoch)", done: done, total: total)
+                    // On a terminal: the bar, and a sparkline of the accuracy so far.
+                    let trend = accuracies.isEmpty ? "" : " " + Terminal.sparkline(accuracies)
+                        + " " + percent(accuracies.last!)
+                    bar.update(label: "Epoch \(epoch)", done: done, total: total, suffix: trend)
                 case .epochFinished(let record):
                     bar.clear()
+                    if let accuracy = record.evaluation?.accuracy { accuracies.append(accuracy) }
                     printLine(Self.describe(record, monitoring: configuration.monitoring))
                     if let speed = record.learningSpeed { printLine("  " + Self.describe(speed)) }
                 }
@@ -188,6 +200,10 @@ struct Train: ParsableCommand {
             printLine("Saved the network in network2.py's format to \(saveNetwork2)")
         }
         if let history { try write(run.history, to: history) }
+        if let plot {
+            try writeFigure(LearningCurves.svg([("run", run.history)], title: "Learning curves of \(run.network.layerSizes)"), to: plot)
+            printLine("Drew the learning curves in \(plot)")
+        }
     }
 
     func newRun(trainingData: LabelledData, evaluationData: LabelledData?) throws -> TrainingRun<Float> {

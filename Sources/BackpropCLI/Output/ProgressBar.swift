@@ -7,12 +7,12 @@ struct ProgressBar {
     private var lastDraw = ContinuousClock.now
     private var visible = false
 
-    init(enabled: Bool = isatty(STDERR_FILENO) == 1) {
+    init(enabled: Bool = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb") {
         isEnabled = enabled
     }
 
     /// Shows `label` and a bar `done / total` full, at most ten times a second.
-    mutating func update(label: String, done: Int, total: Int) {
+    mutating func update(label: String, done: Int, total: Int, suffix: String = "") {
         guard isEnabled, total > 0 else { return }
         let now = ContinuousClock.now
         guard !visible || now - lastDraw > .milliseconds(100) || done == total else { return }
@@ -20,7 +20,7 @@ struct ProgressBar {
         let width = 30
         let filled = width * done / total
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        write("\r\(label) \(bar) \(grouped(done)) / \(grouped(total))\u{1B}[K")
+        write("\r\(label) \(bar) \(grouped(done)) / \(grouped(total))\(suffix)\u{1B}[K")
         visible = true
     }
 

@@ -1,0 +1,177 @@
+import Backprop
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+@testable import Pictures
+import Testing
+
+/// Parses `text` as XML and collects what the tests look at: every element name, the text of
+/// every <text>, and the data-label of every series.
+final class SVGInspector: NSObject, XMLParserDelegate {
+    var elements: [String] = []
+    var texts: [String] = []
+    var seriesLabels: [String] = []
+    private var inText = false
+    private var current = ""
+
+    static func parse(_ text: String) throws -> SVGInspector {
+        let inspector = SVGInspector()
+        let parser = XMLParser(data: Data(text.utf8))
+        parser.delegate = inspector
+        guard parser.parse() else {
+            throw CocoaError(.coderReadCorrupt, userInfo: [NSLocalizedDescriptionKey: "not well-formed XML: \(String(describing: parser.parserError))"])
+        }
+        return inspector
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String]) {
+        elements.append(name)
+        if name == "text" { inText = true; current = "" }
+        if name == "polyline", let label = attributes["data-label"] { seriesLabels.append(label) }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if inText { current += string }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if name == "text" { texts.append(current); inText = false }
+    }
+}
+
+let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots").path
+let referenceScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Reference").path
+
+func history(_ accuracies: [Double], costs: [Double]) -> TrainingHistory {
+    TrainingHistory(epochs: zip(accuracies, costs).enumerated().map { epoch, values in
+        EpochRecord(epoch: epoch, trainingSeconds: 0.1,
+                    evaluation: Evaluation(correct: Int(values.0 * 1000), count: 1000, cost: values.1), evaluationSeconds: 0,
+                    training: Evaluation(correct: Int(values.0 * 1000) + 5, count: 1000, cost: values.1 * 0.8))
+    })
+}
+
+@Suite("Pictures: SVG charts, PNG images, figures")
+struct PictureTests {
+    @Test("Learning curves are well-formed SVG with every series, title and axis label")
+    func learningCurves() throws {
+        let runs = [("η = 0.5", history([0.9, 0.93, 0.95], costs: [0.5, 0.4, 0.3])),
+                    ("η = 3", history([0.85, 0.9, 0.91], costs: [0.7, 0.6, 0.55]))]
+        let svg = try SVGInspector.parse(LearningCurves.svg(runs, title: "Three <runs> & more").text)
+        #expect(svg.seriesLabels == ["η = 0.5, evaluation", "η = 3, evaluation", "η = 0.5, training", "η = 3, training",
+                                     "η = 0.5, evaluation", "η = 3, evaluation", "η = 0.5, training", "η = 3, training"])
+        #expect(svg.texts.contains("Three <runs> & more"))
+        for label in ["accuracy (%)", "cost", "epoch", "Accuracy", "Cost"] { #expect(svg.texts.contains(label)) }
+        #expect(svg.texts.contains("η = 0.5, evaluation"), "the legend names each series")
+    }
+
+    @Test("A tiny chart matches its stored snapshot")
+    func snapshot() throws {
+        let chart = LineChart(title: "Tiny", xLabel: "x", yLabel: "y",
+                              series: [LineChart.Series(label: "a", points: [(0, 1), (1, 3), (2, 2)])])
+        let text = chart.svg(width: 240, height: 160).text
+        let path = snapshots + "/tiny-chart.svg"
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let stored = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == stored, "the chart changed; if on purpose, rerun with RECORD_SNAPSHOTS=1 and look at the file")
+    }
+
+    @Test("Axes get nice ticks, and a log scale ticks at powers of ten")
+    func ticks() {
+        #expect(Axis(covering: [0.3, 9.2], logarithmic: false).ticks == [0, 2, 4, 6, 8, 10])
+        #expect(Axis(covering: [90.1, 96.4], logarithmic: false).ticks == [90, 91, 92, 93, 94, 95, 96, 97])
+        #expect(Axis(covering: [0.003, 0.2], logarithmic: true).ticks == [0.001, 0.01, 0.1, 1])
+    }
+
+    @Test("PNGs decode with an independent decoder to the right size and pixels",
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/python3")))
+    func png() throws {
+        var image = RGBImage(width: 5, height: 3, fill: Color(red: 10, green: 20, blue: 30))
+        image[4, 2] = Color(red: 255, green: 0, blue: 128)
+        image[0, 1] = .white
+        let path = NSTemporaryDirectory() + "backprop-\(UUID().uuidString).png"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(PNGEncoder.encode(image)).write(to: URL(fileURLWithPath: path))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [referenceScripts + "/png_decode.py", path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let decoded = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(decoded["width"] as? Int == 5)
+        #expect(decoded["height"] as? Int == 3)
+        let pixels = try #require(decoded["pixels"] as? [[Int]])
+        #expect(pixels.count == 15)
+        #expect(pixels[0] == [10, 20, 30])
+        #expect(pixels[5] == [255, 255, 255])
+        #expect(pixels[14] == [255, 0, 128])
+    }
+
+    @Test("The weight grid has one image per hidden neuron and a legend centred on zero")
+    func weightGrid() throws {
+        var generator = SeededGenerator(seed: 1)
+        let network = Network<Float>(layerSizes: [16, 5, 2], using: &generator)
+        let svg = try SVGInspector.parse(WeightGrid.svg(network, side: 4).text)
+        #expect(svg.elements.filter { $0 == "image" }.count == 5)
+        #expect(svg.texts.contains("0"))
+        #expect(svg.texts.contains { $0.contains("blue negative, red positive") })
+        #expect(ColorScale.diverging(0, limit: 1) == .white)
+        #expect(ColorScale.diverging(-1, limit: 1) == ColorScale.negative)
+        #expect(ColorScale.diverging(2, limit: 1) == ColorScale.positive)
+    }
+
+    @Test("The confusion heat map shows every count; the mistakes grid labels each digit")
+    func digitFigures() throws {
+        let counts = [[50, 2, 0], [1, 40, 7], [0, 3, 61]]
+        let heat = try SVGInspector.parse(DigitFigures.confusionSVG(counts, title: "Confusion").text)
+        #expect(heat.elements.filter { $0 == "rect" }.count == 1 + 9)
+        for count in counts.flatMap({ $0 }) { #expect(heat.texts.contains(String(count))) }
+
+        let data = LabelledData(inputSize: 4, classCount: 3, inputBytes: [0, 255, 0, 255, 9, 9, 9, 9], labels: [2, 0])
+        let mistakes = [DigitFigures.Mistake(index: 0, label: 2, predicted: 1, confidence: 0.8)]
+        let grid = try SVGInspector.parse(DigitFigures.mistakesSVG(mistakes, data: data, side: 2, title: "Mistakes").text)
+        #expect(grid.texts.contains("2 → 1"))
+        #expect(grid.texts.contains("#0, 80%"))
+        #expect(DigitFigures.digitImage(data, 0, side: 2)[1, 0] == .black)
+        #expect(DigitFigures.digitImage(data, 0, side: 2)[0, 0] == .white)
+    }
+
+    @Test("The learning-speed figure has one series per layer on a log scale")
+    func learningSpeed() throws {
+        var run = history([0.5, 0.6], costs: [1, 0.8])
+        for i in run.epochs.indices {
+            run.epochs[i].learningSpeed = LearningSpeed(biasGradientNorms: [0.001, 0.01, 0.1], weightGradientNorms: [1, 1, 1],
+                                                        saturatedShare: [0, 0, 0], wronglySaturatedOutputShare: 0)
+        }
+        let svg = try SVGInspector.parse(try #require(LearningCurves.learningSpeedSVG(run)).text)
+        #expect(svg.seriesLabels == ["layer 2", "layer 3", "layer 4 (output)"])
+        #expect(svg.texts.contains("0.001") || svg.texts.contains("1e-3"))
+        #expect(LearningCurves.learningSpeedSVG(history([0.5], costs: [1])) == nil)
+    }
+
+    @Test("The HTML report holds the configuration, the figures and the table")
+    func report() {
+        let html = HTMLReport(title: "Run <1>", configuration: [("η", "3.0")],
+                              figures: [("curves", LearningCurves.svg([("run", history([0.9], costs: [0.3]))]))],
+                              history: history([0.9], costs: [0.3])).html
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains("Run &lt;1&gt;"))
+        #expect(html.contains("<svg"))
+        #expect(!html.contains("<?xml"))
+        #expect(html.contains("<td>90.0%</td>"))
+    }
+
+    @Test("Base64 matches RFC 4648's test vectors")
+    func base64Vectors() {
+        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
+        for (plain, encoded) in vectors { #expect(Pictures.base64(Array(plain.utf8)) == encoded) }
+    }
+}

@@ -32,10 +32,14 @@ public struct TrainingHistory: Equatable, Codable, Sendable {
     public var epochs: [EpochRecord]
     /// Gradient norms and saturation before the first epoch, when a monitor was given.
     public var initialLearningSpeed: LearningSpeed?
+    /// What the run was asked to measure; evaluations compute accuracy and cost together, and
+    /// this says which of them were wanted (nil: all that were recorded).
+    public var monitoring: Monitoring?
 
-    public init(epochs: [EpochRecord] = [], initialLearningSpeed: LearningSpeed? = nil) {
+    public init(epochs: [EpochRecord] = [], initialLearningSpeed: LearningSpeed? = nil, monitoring: Monitoring? = nil) {
         self.epochs = epochs
         self.initialLearningSpeed = initialLearningSpeed
+        self.monitoring = monitoring
     }
 
     /// The epoch with the highest evaluation accuracy (the earliest among ties).

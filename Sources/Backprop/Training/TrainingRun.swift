@@ -52,7 +52,7 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
         let dropoutSeed = configuration.dropout > 0 ? generator.next() : 0
         optimizer = OptimizerState(for: network, momentum: configuration.momentum > 0, dropoutSeed: dropoutSeed)
         self.generator = generator
-        history = TrainingHistory()
+        history = TrainingHistory(monitoring: configuration.monitoring)
         learningRate = configuration.learningRate
         epochsWithoutImprovement = 0
         trainingSetSize = trainingData.count

@@ -46,7 +46,9 @@ struct Axis {
     func label(_ value: Double) -> String {
         if logarithmic {
             let exponent = Int(log10(value).rounded())
-            return (0...3).contains(exponent) ? String(Int(value.rounded())) : "1e\(exponent)"
+            if (0...3).contains(exponent) { return String(Int(value.rounded())) }
+            if (-3 ... -1).contains(exponent) { return "0." + String(repeating: "0", count: -exponent - 1) + "1" }
+            return "1e\(exponent)"
         }
         if value == value.rounded() && abs(value) < 1e6 { return String(Int(value)) }
         return String(format: "%g", value)

@@ -71,13 +71,21 @@ public struct LineChart: Sendable {
                               dash: line.dashed ? "6 4" : nil)
             if visible.count == 1 { document.circle(x: px(visible[0].x), y: py(visible[0].y), radius: 3, fill: color) }
         }
-        // The legend, top right, one row per series.
+        // The legend, one row per series, in whichever right-hand corner covers fewer points.
         let legendWidth = 16 + 6.5 * Double(series.map(\.label.count).max() ?? 0)
-        document.rect(x: right - legendWidth - 28, y: top - 6, width: legendWidth + 26, height: Double(series.count) * 16 + 8,
-                      fill: "white", stroke: "#ccc")
+        let legendHeight = Double(series.count) * 16 + 8
+        let legendLeft = right - legendWidth - 28
+        func covered(_ boxTop: Double) -> Int {
+            points.filter { $0.y.isFinite }.filter {
+                let (cx, cy) = (px($0.x), py($0.y))
+                return cx >= legendLeft && cy >= boxTop && cy <= boxTop + legendHeight
+            }.count
+        }
+        let legendTop = covered(top - 6) <= covered(bottom - legendHeight - 6) ? top - 6 : bottom - legendHeight - 6
+        document.rect(x: legendLeft, y: legendTop, width: legendWidth + 26, height: legendHeight, fill: "white", stroke: "#ccc")
         for (i, line) in series.enumerated() {
             let color = Self.palette[(line.colorIndex ?? i) % Self.palette.count]
-            let rowY = top + 8 + Double(i) * 16
+            let rowY = legendTop + 14 + Double(i) * 16
             document.line(x1: right - legendWidth - 22, y1: rowY - 4, x2: right - legendWidth - 4, y2: rowY - 4,
                           stroke: color, width: 2, dash: line.dashed ? "4 3" : nil)
             document.text(line.label, x: right - legendWidth, y: rowY, size: 11)

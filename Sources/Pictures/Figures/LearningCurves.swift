@@ -7,18 +7,21 @@ public enum LearningCurves {
     ///
     /// - Parameter runs: Each run's label (e.g. "η = 0.5") and history.
     public static func svg(_ runs: [(label: String, history: TrainingHistory)], title: String = "Learning curves") -> SVGDocument {
-        // One colour per run; evaluation data solid, training data dashed.
-        func series(_ name: String, _ value: (EpochRecord) -> Double?) -> [LineChart.Series] {
+        // One colour per run; evaluation data solid, training data dashed; only what each run
+        // monitored, when its history says.
+        func series(_ metric: Monitoring, _ name: String, _ value: (EpochRecord) -> Double?) -> [LineChart.Series] {
             runs.enumerated().compactMap { (i, run) in
+                guard run.history.monitoring?.contains(metric) ?? true else { return nil }
                 let points = run.history.epochs.compactMap { record in value(record).map { (x: Double(record.epoch), y: $0) } }
                 guard !points.isEmpty else { return nil }
                 return LineChart.Series(label: runs.count > 1 ? "\(run.label), \(name)" : name, points: points,
                                         dashed: name == "training", colorIndex: runs.count > 1 ? i : (name == "training" ? 1 : 0))
             }
         }
-        let accuracy = series("evaluation", { $0.evaluation.map { $0.accuracy * 100 } })
-            + series("training", { $0.training.map { $0.accuracy * 100 } })
-        let cost = series("evaluation", { $0.evaluation?.cost }) + series("training", { $0.training?.cost })
+        let accuracy = series(.evaluationAccuracy, "evaluation", { $0.evaluation.map { $0.accuracy * 100 } })
+            + series(.trainingAccuracy, "training", { $0.training.map { $0.accuracy * 100 } })
+        let cost = series(.evaluationCost, "evaluation", { $0.evaluation?.cost })
+            + series(.trainingCost, "training", { $0.training?.cost })
         var document = SVGDocument(width: 1100, height: 440)
         document.text(title, x: 550, y: 20, size: 16, anchor: .middle, weight: "bold")
         LineChart(title: "Accuracy", xLabel: "epoch", yLabel: "accuracy (%)", series: accuracy)

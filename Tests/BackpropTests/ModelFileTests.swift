@@ -29,10 +29,16 @@ struct ModelFileTests {
         try ModelFile(run: run, data: settings).save(to: directory + "/model.json")
 
         let loaded = try ModelFile.load(from: directory + "/model.json")
+        // Everything comes back but the wall-clock seconds, which model files leave out.
+        var expected = run
+        for i in expected.history.epochs.indices {
+            expected.history.epochs[i].trainingSeconds = 0
+            expected.history.epochs[i].evaluationSeconds = 0
+        }
         #expect(loaded.network == run.network)
-        #expect(loaded.training?.history == run.history)
+        #expect(loaded.training?.history == expected.history)
         #expect(loaded.training?.data == settings)
-        #expect(loaded.resumableRun() == run)
+        #expect(loaded.resumableRun() == expected)
         let x: [Float] = halves(count: 1, seed: 9).input(0)
         #expect(loaded.network.feedforward(x) == run.network.feedforward(x))
     }

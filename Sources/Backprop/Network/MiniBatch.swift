@@ -243,6 +243,15 @@ public struct MiniBatch<Scalar: BLASScalar>: Sendable {
         }
     }
 
+    /// Whether the last forward pass's output holds only finite numbers.
+    public var outputIsFinite: Bool {
+        a[a.count - 1].elements.withUnsafeBufferPointer { output in
+            var sum: Scalar = 0
+            for value in output { sum += value * 0 }  // NaN or ±infinity turns the sum into NaN
+            return !sum.isNaN
+        }
+    }
+
     /// Whether `network` has the layer sizes these buffers were made for.
     public func fits(_ network: Network<Scalar>) -> Bool {
         guard network.layers.count == z.count, network.inputSize == inputRows.columns else { return false }

@@ -71,10 +71,18 @@ public struct TrainingRecord: Codable, Sendable {
     public var trainingSetSize: Int
     /// The order of the training examples after the last epoch's shuffle.
     public var order: [Int]
+    /// Examples already trained on in an interrupted epoch, or nil.
+    public var examplesDoneInEpoch: Int?
 
     init(run: TrainingRun<Float>, data: DataSettings) {
         configuration = run.configuration
+        // Wall-clock seconds differ from run to run; leaving them out (as 0) lets the same command
+        // with the same seed write the same bytes.
         history = run.history
+        for i in history.epochs.indices {
+            history.epochs[i].trainingSeconds = 0
+            history.epochs[i].evaluationSeconds = 0
+        }
         self.data = data
         generator = run.generator
         optimizer = run.optimizer
@@ -84,6 +92,7 @@ public struct TrainingRecord: Codable, Sendable {
         stopReason = run.stopReason
         trainingSetSize = run.trainingSetSize
         order = run.order
+        examplesDoneInEpoch = run.examplesDoneInEpoch
     }
 
     func run(network: Network<Float>) -> TrainingRun<Float> {
@@ -91,7 +100,7 @@ public struct TrainingRecord: Codable, Sendable {
             configuration: configuration, network: network, generator: generator, optimizer: optimizer,
             history: history, learningRate: learningRate, bestAccuracy: bestAccuracy,
             epochsWithoutImprovement: epochsWithoutImprovement, stopReason: stopReason, trainingSetSize: trainingSetSize,
-            order: order)
+            order: order, examplesDoneInEpoch: examplesDoneInEpoch)
     }
 }
 
@@ -140,6 +149,9 @@ extension ModelFile {
             guard training.order.count == training.trainingSetSize,
                   Set(training.order) == Set(0..<training.trainingSetSize) else {
                 throw .invalid(path: path, reason: "the saved order of training examples is not a permutation of 0..<\(training.trainingSetSize)")
+            }
+            if let done = training.examplesDoneInEpoch, !(0..<training.trainingSetSize).contains(done) {
+                throw .invalid(path: path, reason: "the interrupted epoch's position \(done) is outside the \(training.trainingSetSize) examples")
             }
         }
         return model

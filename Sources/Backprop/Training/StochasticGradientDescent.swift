@@ -124,16 +124,22 @@ public enum TrainingProgress: Sendable {
 public enum TrainingError: Error, Equatable, CustomStringConvertible {
     /// A setting makes no sense.
     case invalidSetting(String)
-    /// A weight or bias became NaN or infinite.
-    case diverged(epoch: Int, layer: Int, parameter: String)
+    /// The network's output or a weight or bias became NaN or infinite, in the given epoch and
+    /// (when seen in a forward pass) mini-batch, counted from 0; `layer` indexes `Network.layers`.
+    case diverged(epoch: Int, miniBatch: Int?, layer: Int?, parameter: String)
+    /// Stopped on request, after `examplesDone` of the epoch's examples.
+    case interrupted(epoch: Int, examplesDone: Int, examplesTotal: Int)
 
     public var description: String {
         switch self {
         case .invalidSetting(let message):
             return "Invalid training setting: \(message)"
-        case .diverged(let epoch, let layer, let parameter):
-            return "Training diverged in epoch \(epoch): \(parameter) of layer \(layer + 2) is not a finite number. "
-                + "Try a smaller learning rate η."
+        case .diverged(let epoch, let miniBatch, let layer, let parameter):
+            let place = miniBatch.map { "epoch \(epoch), mini-batch \($0)" } ?? "epoch \(epoch)"
+            let what = layer.map { "\(parameter) of layer \($0 + 2)" } ?? parameter
+            return "Training diverged in \(place): \(what) is not a finite number. Try a smaller learning rate η."
+        case .interrupted(let epoch, let done, let total):
+            return "Training stopped in epoch \(epoch) after \(done) of \(total) examples"
         }
     }
 }

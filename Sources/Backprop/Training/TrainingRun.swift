@@ -21,11 +21,14 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
     /// The order of the training examples, shuffled again in place each epoch as network.py
     /// shuffles its list.
     public var order: [Int]
+    /// Examples already trained on in an epoch that was interrupted, or nil between epochs.
+    public var examplesDoneInEpoch: Int?
 
     /// A run at any point, from its parts (as a model file stores them).
     init(configuration: StochasticGradientDescent, network: Network<Scalar>, generator: SeededGenerator,
          optimizer: OptimizerState<Scalar>, history: TrainingHistory, learningRate: Double, bestAccuracy: Double?,
-         epochsWithoutImprovement: Int, stopReason: String?, trainingSetSize: Int, order: [Int]) {
+         epochsWithoutImprovement: Int, stopReason: String?, trainingSetSize: Int, order: [Int],
+         examplesDoneInEpoch: Int?) {
         self.configuration = configuration
         self.network = network
         self.generator = generator
@@ -37,6 +40,7 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
         self.stopReason = stopReason
         self.trainingSetSize = trainingSetSize
         self.order = order
+        self.examplesDoneInEpoch = examplesDoneInEpoch
     }
 
     /// A run that has not started.
@@ -64,15 +68,20 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
     /// Whether all epochs have run or the schedule or early stopping ended the run.
     public var isFinished: Bool { nextEpoch >= configuration.epochs || stopReason != nil }
 
-    /// Runs one epoch: shuffles, takes a gradient step per mini-batch, then measures what the
-    /// configuration's monitoring asks for and applies the learning-rate schedule.
+    /// Runs one epoch, or the rest of an interrupted one: shuffles, takes a gradient step per
+    /// mini-batch, then measures what the configuration's monitoring asks for and applies the
+    /// learning-rate schedule.
     ///
-    /// - Throws: ``TrainingError/diverged(epoch:layer:parameter:)`` when a weight or bias is no
-    ///   longer finite; the run is then left as it was before the epoch.
+    /// - Parameter shouldStop: Asked after every mini-batch; when it says yes, the run stops
+    ///   there, resumable from that point.
+    /// - Throws: ``TrainingError/diverged(epoch:miniBatch:layer:parameter:)`` as soon as the
+    ///   network's output or a weight is no longer finite, leaving the run as it was before the
+    ///   epoch; ``TrainingError/interrupted(epoch:examplesDone:examplesTotal:)`` when stopped,
+    ///   leaving the run where it stopped.
     @discardableResult
     public mutating func runEpoch(
         on data: LabelledData, evaluatingOn evaluationData: LabelledData?, monitor: LearningSpeedMonitor? = nil,
-        progress: ((TrainingProgress) -> Void)? = nil
+        shouldStop: (() -> Bool)? = nil, progress: ((TrainingProgress) -> Void)? = nil
     ) throws(TrainingError) -> EpochRecord {
         let epoch = nextEpoch
         let before = self
@@ -80,17 +89,32 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
         guard order.count == data.count else {
             throw .invalidSetting("the run was set up for \(order.count) training examples, not \(data.count)")
         }
-        generator.shuffle(&order)
+        let start = examplesDoneInEpoch ?? 0
+        if examplesDoneInEpoch == nil { generator.shuffle(&order) }
         let rule = UpdateRule(
             learningRate: Scalar(learningRate), regularization: configuration.regularization,
             trainingSetSize: trainingSetSize, momentum: Scalar(configuration.momentum),
             dropout: Scalar(configuration.dropout))
+        var outcome = MiniBatchOutcome.completed
         let trainingTime = clock.measure {
-            runMiniBatches(epoch: epoch, data: data, order: order, rule: rule, progress: progress)
+            outcome = runMiniBatches(epoch: epoch, data: data, from: start, rule: rule, shouldStop: shouldStop,
+                                     progress: progress)
+        }
+        switch outcome {
+        case .stopped(let done):
+            examplesDoneInEpoch = done
+            throw .interrupted(epoch: epoch, examplesDone: done, examplesTotal: data.count)
+        case .diverged(let miniBatch):
+            let problem = network.firstNonFiniteParameter()
+            self = before
+            throw .diverged(epoch: epoch, miniBatch: miniBatch, layer: problem?.layer,
+                            parameter: problem?.parameter ?? "the output")
+        case .completed:
+            examplesDoneInEpoch = nil
         }
         if let problem = network.firstNonFiniteParameter() {
             self = before
-            throw .diverged(epoch: epoch, layer: problem.layer, parameter: problem.parameter)
+            throw .diverged(epoch: epoch, miniBatch: nil, layer: problem.layer, parameter: problem.parameter)
         }
 
         let monitoring = configuration.monitoring
@@ -142,32 +166,47 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
         }
     }
 
-    /// One pass over `data` in the given order: the training loop's hot path, which allocates
-    /// nothing per mini-batch.
+    enum MiniBatchOutcome {
+        case completed
+        /// Stopped on request after this many examples of the epoch.
+        case stopped(examplesDone: Int)
+        /// The forward pass of this mini-batch (counted from 0) gave a non-finite output.
+        case diverged(miniBatch: Int)
+    }
+
+    /// The epoch's mini-batches from example `start` of `order` on: the training loop's hot
+    /// path, which allocates nothing per mini-batch. After each step it checks the mini-batch's
+    /// output for NaN or infinity (m × outputs numbers) and asks `shouldStop`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    mutating func runMiniBatches(epoch: Int, data: LabelledData, order: [Int], rule: UpdateRule<Scalar>,
-                                 progress: ((TrainingProgress) -> Void)?) {
+    mutating func runMiniBatches(epoch: Int, data: LabelledData, from start: Int, rule: UpdateRule<Scalar>,
+                                 shouldStop: (() -> Bool)?, progress: ((TrainingProgress) -> Void)?) -> MiniBatchOutcome {
         let m = configuration.miniBatchSize
         var full = MiniBatch<Scalar>(layerSizes: network.layerSizes, size: min(m, order.count))
         var remainder: MiniBatch<Scalar>? = nil
         let reportEvery = max(1, order.count / m / 100)
-        var start = 0, batchNumber = 0
-        while start < order.count {
-            let indices = order[start ..< min(start + m, order.count)]
+        var position = start
+        while position < order.count {
+            let batchNumber = position / m
+            let indices = order[position ..< min(position + m, order.count)]
+            let finite: Bool
             if indices.count == full.size {
                 full.load(data, indices: indices)
                 full.descend(&network, rule: rule, state: &optimizer)
+                finite = full.outputIsFinite
             } else {
                 if remainder == nil { remainder = MiniBatch(layerSizes: network.layerSizes, size: indices.count) }
                 remainder!.load(data, indices: indices)
                 remainder!.descend(&network, rule: rule, state: &optimizer)
+                finite = remainder!.outputIsFinite
             }
-            start += indices.count
-            batchNumber += 1
-            if let progress, batchNumber % reportEvery == 0 {
-                progress(.step(epoch: epoch, examplesDone: start, examplesTotal: order.count))
+            guard finite else { return .diverged(miniBatch: batchNumber) }
+            position += indices.count
+            if let progress, (batchNumber + 1) % reportEvery == 0 {
+                progress(.step(epoch: epoch, examplesDone: position, examplesTotal: order.count))
             }
+            if let shouldStop, position < order.count, shouldStop() { return .stopped(examplesDone: position) }
         }
+        return .completed
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// Neurons per layer as written on the command line: `784,30,10`.
 struct LayerSizes: ExpressibleByArgument, CustomStringConvertible {
@@ -17,4 +18,27 @@ struct LayerSizes: ExpressibleByArgument, CustomStringConvertible {
 
     var description: String { sizes.map(String.init).joined(separator: ",") }
     var defaultValueDescription: String { description }
+}
+
+extension LayerSizes {
+    /// Refuses networks whose weights would not fit in this machine's memory (counting the
+    /// weights, a copy for checkpoints and momentum, and the gradient of the per-example path),
+    /// before anything is allocated.
+    func checkFitsInMemory(option: String = "--layers", bytesPerNumber: Int = 4) throws {
+        var parameters = 0
+        for (inputs, neurons) in zip(sizes, sizes.dropFirst()) {
+            let (product, overflow) = inputs.multipliedReportingOverflow(by: neurons)
+            let (sum, overflowSum) = parameters.addingReportingOverflow(product + neurons)
+            guard !overflow, !overflowSum else {
+                throw ValidationError("\(option) \(self): the network has too many weights to count")
+            }
+            parameters = sum
+        }
+        let needed = Double(parameters) * Double(bytesPerNumber) * 4
+        let available = Double(ProcessInfo.processInfo.physicalMemory)
+        guard needed < available / 2 else {
+            throw ValidationError("\(option) \(self): \(parameters) weights and biases need about "
+                                  + "\(Int(needed / 1e9)) GB, more than half of this machine's \(Int(available / 1e9)) GB of memory")
+        }
+    }
 }

@@ -39,6 +39,7 @@ struct NetworkOptions: ParsableArguments {
         guard layers.sizes.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--layers: every layer needs at least one neuron, got \(layers)")
         }
+        try layers.checkFitsInMemory(bytesPerNumber: 8)
         _ = try activations(layerCount: weights.map { $0.split(separator: "|").count } ?? (layers.sizes.count - 1))
         for text in modifyNeuron { _ = try Self.parseModification(text) }
     }

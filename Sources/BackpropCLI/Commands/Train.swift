@@ -81,6 +81,11 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Draw the learning curves after training: .svg or .png.", valueName: "file"))
     var plot: String?
 
+    enum DivergenceAction: String, ExpressibleByArgument, CaseIterable { case stop, halve }
+
+    @Option(help: "When the network's output or weights stop being finite numbers: stop (the last checkpoint stays as it was), or halve η and redo the epoch from the state before it.")
+    var onDivergence = DivergenceAction.stop
+
     @OptionGroup var data: DataOptions
 
     func validate() throws {
@@ -97,6 +102,7 @@ struct Train: ParsableCommand {
         guard sizes.last == MNIST.classCount else {
             throw ValidationError("--layers: the output layer must have \(MNIST.classCount) neurons, one per digit, got \(sizes.last!)")
         }
+        try layers.checkFitsInMemory()
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard miniBatchSize > 0 else {
             throw ValidationError("--mini-batch-size must be at least 1, got \(miniBatchSize)")
@@ -166,20 +172,34 @@ struct Train: ParsableCommand {
 
         var bar = ProgressBar()
         var accuracies = run.history.epochs.compactMap { $0.evaluation?.accuracy }
+        Signals.catchInterruptions()
         while !run.isFinished {
-            try run.runEpoch(on: trainingData, evaluatingOn: evaluationData, monitor: monitor) { event in
-                switch event {
-                case .step(let epoch, let done, let total):
-                    // On a terminal: the bar, and a sparkline of the accuracy so far.
-                    let trend = accuracies.isEmpty ? "" : " " + Terminal.sparkline(accuracies)
-                        + " " + percent(accuracies.last!)
-                    bar.update(label: "Epoch \(epoch)", done: done, total: total, suffix: trend)
-                case .epochFinished(let record):
-                    bar.clear()
-                    if let accuracy = record.evaluation?.accuracy { accuracies.append(accuracy) }
-                    printLine(Self.describe(record, monitoring: configuration.monitoring))
-                    if let speed = record.learningSpeed { printLine("  " + Self.describe(speed)) }
-                }
+            let outcome: Result<EpochRecord, TrainingError>
+            do {
+                outcome = .success(try run.runEpoch(
+                    on: trainingData, evaluatingOn: evaluationData, monitor: monitor,
+                    shouldStop: { Signals.received != nil },
+                    progress: { event in
+                        switch event {
+                        case .step(let epoch, let done, let total):
+                            // On a terminal: the bar, and a sparkline of the accuracy so far.
+                            let trend = accuracies.isEmpty ? "" : " " + Terminal.sparkline(accuracies)
+                                + " " + percent(accuracies.last!)
+                            bar.update(label: "Epoch \(epoch)", done: done, total: total, suffix: trend)
+                        case .epochFinished(let record):
+                            bar.clear()
+                            if let accuracy = record.evaluation?.accuracy { accuracies.append(accuracy) }
+                            printLine(Self.describe(record, monitoring: configuration.monitoring))
+                            if let speed = record.learningSpeed { printLine("  " + Self.describe(speed)) }
+                        }
+                    }))
+            } catch {
+                outcome = .failure(error)
+            }
+            if case .failure(let error) = outcome {
+                bar.clear()
+                try handle(error, run: &run, settings: settings)
+                continue
             }
             if let checkpoint { try ModelFile(run: run, data: settings).save(to: checkpoint) }
         }
@@ -203,6 +223,30 @@ struct Train: ParsableCommand {
         if let plot {
             try writeFigure(LearningCurves.svg([("run", run.history)], title: "Learning curves of \(run.network.layerSizes)"), to: plot)
             printLine("Drew the learning curves in \(plot)")
+        }
+    }
+
+    /// An interrupted epoch saves the run and exits 130 or 143; a divergence halves η and goes
+    /// on when asked to, else ends the command with the error.
+    func handle(_ error: TrainingError, run: inout TrainingRun<Float>, settings: DataSettings) throws {
+        switch error {
+        case .interrupted(let epoch, let done, let total):
+            let signal = Signals.received ?? SIGINT
+            var message = "Interrupted by \(Signals.name(signal)) in epoch \(epoch) after \(grouped(done)) of \(grouped(total)) images"
+            if let checkpoint {
+                try ModelFile(run: run, data: settings).save(to: checkpoint)
+                message += "; the run is saved in \(checkpoint): continue with --resume \(checkpoint)"
+            } else {
+                message += " (without --checkpoint nothing was saved)"
+            }
+            printLine(message)
+            Foundation.exit(Signals.exitStatus(for: signal))
+        case .diverged where onDivergence == .halve && run.learningRate > run.configuration.learningRate / 1024:
+            run.learningRate /= 2
+            printLine(error.description.replacingOccurrences(of: " Try a smaller learning rate η.", with: "")
+                      + " Halving η to \(run.learningRate) and redoing epoch \(run.nextEpoch) from the state before it.")
+        default:
+            throw error
         }
     }
 

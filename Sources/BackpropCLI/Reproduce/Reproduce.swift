@@ -75,11 +75,11 @@ struct Reproduce: ParsableCommand {
         let clock = ContinuousClock()
         let time = try clock.measure {
             while !run.isFinished {
-                try run.runEpoch(on: training, evaluatingOn: evaluation) { event in
+                try run.runEpoch(on: training, evaluatingOn: evaluation, progress: { event in
                     if case .step(let epoch, let done, let total) = event {
                         bar.update(label: "\(experiment.name) epoch \(epoch)/\(epochs)", done: done, total: total)
                     }
-                }
+                })
             }
         }
         bar.clear()

@@ -65,10 +65,18 @@ let package = Package(
             path: "Benchmarks/Sources/BackpropBenchmark"
         ),
 
+        // Fuzz harnesses for the parsers of untrusted bytes (Fuzz/run.sh builds them with libFuzzer;
+        // an ordinary build makes a replayer).
+        .executableTarget(
+            name: "BackpropFuzz",
+            dependencies: ["Backprop", "Datasets"],
+            path: "Fuzz/Sources/BackpropFuzz"
+        ),
+
         // Tests.
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"], exclude: ["Fixtures"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Backprop", "CZlib"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Backprop"], exclude: ["Snapshots"]),
-        .testTarget(name: "CLITests", dependencies: ["BackpropCLI"]),
+        .testTarget(name: "CLITests", dependencies: ["BackpropCLI", "Backprop", "Datasets"]),
     ]
 )

@@ -22,15 +22,20 @@ public struct IDXFile: Equatable, Sendable {
     public init(contentsOf path: String, dimensionCount: Int) throws(IDXError) {
         let bytes = try readFile(at: path)
         if path.hasSuffix(".gz") {
-            let reader = try GzipReader(path: path, compressed: bytes)
-            var source = reader
-            try self.init(reading: &source, dimensionCount: dimensionCount)
-            if reader.hasInputAfterStream {
-                throw .corruptGzip(path: path, reason: "bytes follow the end of the gzip stream")
-            }
+            try self.init(gzipBytes: bytes, name: path, dimensionCount: dimensionCount)
         } else {
             var source = PlainReader(path: path, bytes: bytes)
             try self.init(reading: &source, dimensionCount: dimensionCount)
+        }
+    }
+
+    /// Parses a gzipped IDX file from bytes already in memory; `name` is used in errors.
+    public init(gzipBytes bytes: [UInt8], name: String, dimensionCount: Int) throws(IDXError) {
+        let reader = try GzipReader(path: name, compressed: bytes)
+        var source = reader
+        try self.init(reading: &source, dimensionCount: dimensionCount)
+        if reader.hasInputAfterStream {
+            throw .corruptGzip(path: name, reason: "bytes follow the end of the gzip stream")
         }
     }
 

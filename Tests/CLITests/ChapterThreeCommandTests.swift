@@ -35,6 +35,11 @@ struct ChapterThreeCommandTests {
         #expect(confusion.count == 10 && confusion.flatMap { $0 }.reduce(0, +) == 10_000)
         #expect(confusion.indices.map { confusion[$0][$0] }.reduce(0, +) == report["correct"] as? Int)
 
+        // Inspection reads model files too.
+        let trace = try runBackprop(["trace", "--network", directory + "/model.json", "--index", "0", "--neuron", "2,3"])
+        #expect(trace.status == 0, "\(trace.stderr)")
+        #expect(trace.stdout.contains("Neuron 3 of Layer 2"))
+
         // The network2.py copy evaluates the same.
         let other = try runBackprop(["evaluate", directory + "/network2.json", "--json"])
         let otherReport = try #require(try JSONSerialization.jsonObject(with: Data(other.stdout.utf8)) as? [String: Any])

@@ -24,14 +24,28 @@ let harnesses: [String: @Sendable ([UInt8]) -> Void] = [
 nonisolated(unsafe) var selected: (@Sendable ([UInt8]) -> Void)? = nil
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     if selected == nil {
         let name = ProcessInfo.processInfo.environment["BACKPROP_FUZZ_TARGET"] ?? "idx"
         guard let harness = harnesses[name] else { fatalError("BACKPROP_FUZZ_TARGET must be one of \(harnesses.keys.sorted())") }
         selected = harness
     }
-    selected!(Array(UnsafeBufferPointer(start: data, count: size)))
+    selected!(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
     return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
+
+/// SwiftPM names an executable's entry point after its module; here it hands over to libFuzzer.
+@_cdecl("BackpropFuzz_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { data, size in fuzzOneInput(data, size) }
 }
 #else
 @main

@@ -174,9 +174,8 @@ struct Train: ParsableCommand {
         var accuracies = run.history.epochs.compactMap { $0.evaluation?.accuracy }
         Signals.catchInterruptions()
         while !run.isFinished {
-            let outcome: Result<EpochRecord, TrainingError>
             do {
-                outcome = .success(try run.runEpoch(
+                try run.runEpoch(
                     on: trainingData, evaluatingOn: evaluationData, monitor: monitor,
                     shouldStop: { Signals.received != nil },
                     progress: { event in
@@ -192,11 +191,8 @@ struct Train: ParsableCommand {
                             printLine(Self.describe(record, monitoring: configuration.monitoring))
                             if let speed = record.learningSpeed { printLine("  " + Self.describe(speed)) }
                         }
-                    }))
+                    })
             } catch {
-                outcome = .failure(error)
-            }
-            if case .failure(let error) = outcome {
                 bar.clear()
                 try handle(error, run: &run, settings: settings)
                 continue

@@ -151,7 +151,7 @@ struct Train: ParsableCommand {
 
         let configuration = run.configuration
         printLine("Training \(run.network.layerSizes) on \(grouped(trainingData.count)) MNIST images: "
-                  + "\(configuration.epochs) epochs, mini-batch \(configuration.miniBatchSize), η = \(configuration.learningRate), "
+                  + (configuration.epochs == 1 ? "1 epoch" : "\(configuration.epochs) epochs") + ", mini-batch \(configuration.miniBatchSize), η = \(configuration.learningRate), "
                   + (resume == nil ? "seed \(seed) " : "")
                   + "(data loaded in \(fixed(loadTime.inSeconds, places: 2)) s; \(BLASBackend.coreName), "
                   + "\(threads) thread\(threads == 1 ? "" : "s"))")

@@ -25,36 +25,42 @@ extension Network {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func evaluate(on data: LabelledData, chunkSize: Int = 1000) -> Evaluation {
-        precondition(chunkSize > 0)
         var correct = 0, totalCost = 0.0
-        var chunk: MiniBatch<Scalar>? = nil
-        var order = Array(0..<data.count)[...]
-        while !order.isEmpty {
-            let indices = order.prefix(chunkSize)
-            order = order.dropFirst(indices.count)
-            if chunk?.size != indices.count {
-                chunk = MiniBatch(layerSizes: layerSizes, size: indices.count)
+        forEachChunk(of: data, chunkSize: chunkSize) { chunk, indices in
+            for (column, example) in indices.enumerated() where chunk.predictedClass(column: column) == Int(data.labels[example]) {
+                correct += 1
             }
-            chunk!.load(data, indices: indices)
-            chunk!.feedforward(self)
-            correct += chunk!.countCorrect(labels: data.labels, indices: indices)
-            totalCost += chunk!.totalCost(cost, layer: layers[layers.count - 1], count: indices.count)
+            totalCost += chunk.totalCost(cost, layer: layers[layers.count - 1], count: indices.count)
         }
         return Evaluation(correct: correct, count: data.count,
                           cost: data.count == 0 ? 0 : totalCost / Double(data.count))
     }
+
+    /// Feeds `data` forward `chunkSize` examples at a time (one matrix each) and hands each
+    /// chunk, after its forward pass, to `body` with the examples it holds.
+    func forEachChunk(of data: LabelledData, chunkSize: Int,
+                      _ body: (MiniBatch<Scalar>, ArraySlice<Int>) -> Void) {
+        precondition(chunkSize > 0)
+        var chunk: MiniBatch<Scalar>? = nil
+        let order = Array(0..<data.count)
+        var start = 0
+        while start < data.count {
+            let indices = order[start ..< min(start + chunkSize, data.count)]
+            if chunk?.size != indices.count { chunk = MiniBatch(layerSizes: layerSizes, size: indices.count) }
+            chunk!.load(data, indices: indices)
+            chunk!.feedforward(self)
+            body(chunk!, indices)
+            start += indices.count
+        }
+    }
 }
 
 extension MiniBatch {
-    /// The number of columns whose output is largest at the example's label, after `feedforward`.
-    func countCorrect(labels: [UInt8], indices: ArraySlice<Int>) -> Int {
+    /// The output neuron with the largest activation for example `column`, after `feedforward`.
+    func predictedClass(column: Int) -> Int {
         let output = a[a.count - 1]
-        var correct = 0
-        for (column, example) in indices.enumerated() {
-            var best = 0
-            for row in 1..<output.rows where output[row, column] > output[best, column] { best = row }
-            if best == Int(labels[example]) { correct += 1 }
-        }
-        return correct
+        var best = 0
+        for row in 1..<output.rows where output[row, column] > output[best, column] { best = row }
+        return best
     }
 }

@@ -24,11 +24,16 @@ let package = Package(
         ),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
+        // C kernels for the training hot path: sparse-input first layer, small dense layers,
+        // compiled for AVX-512, AVX2 and plain C and chosen at run time.
+        .target(name: "BackpropKernels"),
+
         // Library: dense math, the network, backpropagation and training.
         .target(
             name: "Backprop",
             dependencies: [
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                "BackpropKernels",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Benchmarks/run.sh: seconds per epoch of backprop beside numpy and PyTorch doing the same work,
-# interleaved in one session, then the BLAS rates and a full `backprop train` run's wall time and
-# peak memory. Prints a Markdown table for the README.
+# Benchmarks/run.sh: seconds per epoch of backprop beside numpy, PyTorch and JAX doing the same
+# work, interleaved in one session; large networks on two cores against OpenBLAS's sgemm rate;
+# loading, evaluation, and a full `backprop train` run's wall time and peak memory. Prints the
+# README's Markdown tables.
 #
 #   MNIST_DIR=../shared/data/mnist Benchmarks/run.sh [--rounds N] [--quick]
 #
@@ -22,30 +23,42 @@ export MNIST_DIR
 scripts/install-dependencies
 python3 -c 'import numpy' 2>/dev/null || python3 -m pip install -q numpy
 python3 -c 'import torch' 2>/dev/null || python3 -m pip install -q torch
+python3 -c 'import jax' 2>/dev/null || python3 -m pip install -q jax
 swift build -c release --product backprop >/dev/null
 swift build -c release --product BackpropBenchmark >/dev/null
 bin=$(swift build -c release --show-bin-path)
 
 results=$(mktemp)
+ours() { "$bin/BackpropBenchmark" "$@" >>"$results"; }
 peer() {  # peer SCRIPT ARGS...: one peer run on one core
   (cd Benchmarks/peers && OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 python3 "$@") >>"$results"
 }
+epochs=5; slow=2
+[ "$quick" = 1 ] && epochs=2 && slow=1
 for round in $(seq "$rounds"); do
+  # The book's networks, one core: ours (kernels, then the matrix path over BLAS) and the peers.
   for layers in 784,30,10 784,100,10; do
     for mb in 10 100; do
-      epochs=5; slow=2
-      [ "$quick" = 1 ] && epochs=2 && slow=1
       echo "round $round: [$layers] mini-batch $mb" >&2
-      "$bin/BackpropBenchmark" epoch --layers "$layers" --mini-batch-size "$mb" --epochs "$epochs" --threads 1 >>"$results"
-      "$bin/BackpropBenchmark" epoch --layers "$layers" --mini-batch-size "$mb" --epochs "$epochs" --threads 2 >>"$results"
-      peer numpy_matrix.py --layers "$layers" --mini-batch-size "$mb" --epochs "$((epochs > 3 ? 3 : epochs))"
+      ours epoch --layers "$layers" --mini-batch-size "$mb" --epochs "$epochs"
+      ours epoch --layers "$layers" --mini-batch-size "$mb" --epochs "$slow" --kernels blas
+      peer numpy_matrix.py --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
       peer pytorch_manual.py --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
       peer pytorch_autograd.py --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
+      peer jax_sgd.py --mode step --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
+      peer jax_sgd.py --mode scan --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
     done
   done
-done
-for threads in 1 2; do
-  "$bin/BackpropBenchmark" sgemm --size 2048 --threads "$threads" >>"$results"
+  # Large networks on both cores, against OpenBLAS's rate on large squares in the same run.
+  for layers in 784,1000,10 784,1000,1000,10; do
+    echo "round $round: [$layers] mini-batch 100, two threads" >&2
+    ours epoch --layers "$layers" --mini-batch-size 100 --epochs 2 --threads 2
+    ours epoch --layers "$layers" --mini-batch-size 100 --epochs 2 --threads 2 --kernels blas
+  done
+  for threads in 1 2; do ours sgemm --size 2048 --threads "$threads"; done
+  ours load
+  ours evaluate
+  ours evaluate --kernels blas
 done
 
 # The book's first experiment end to end: data loading, 30 epochs, evaluation after each.
@@ -56,6 +69,7 @@ sed 's/"peak_rss_mb":\([0-9]*\)}/"peak_rss_mb":\1,"kb":1}/' "$results.time" >>"$
 grep '^Best' "$results.train" | sed 's/^/    /' >&2
 
 python3 Benchmarks/tabulate.py "$results"
+[ -n "${KEEP_RESULTS:-}" ] && cp "$results" "$KEEP_RESULTS"
 echo
 Benchmarks/allocations.sh
 rm -f "$results" "$results.time" "$results.train"

@@ -6,37 +6,75 @@ import sys
 from collections import defaultdict
 
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+for r in rows:  # ours on the matrix path over BLAS is its own column
+    if r["impl"] == "backprop" and r.get("kernels") == "blas":
+        r["impl"] = "backprop-blas"
 epochs = defaultdict(list)
 for r in rows:
     if "median_s" in r:
-        epochs[(r["layers"], r["mb"], r["impl"], r["threads"])].append(r)
+        epochs[(r["layers"], r["mb"], r["impl"], r["threads"])].append(r["median_s"])
+
+
+def median(layers, mb, impl, threads=1):
+    runs = epochs.get((layers, mb, impl, threads))
+    return statistics.median(runs) if runs else None
+
+
+def each(impl):
+    return [r for r in rows if r["impl"] == impl]
+
 
 core = next((r["core"] for r in rows if "core" in r), "?")
-sgemm = {r["threads"]: r["gflops"] for r in rows if r["impl"] == "sgemm"}
-print(f"BLAS: {core}; sgemm 2048×2048: {sgemm.get(1, 0):.0f} GFLOP/s on one core, "
-      f"{sgemm.get(2, 0):.0f} on two.\n")
-print("| network | mini-batch | backprop, 1 core | backprop, 2 cores | GFLOP/s (1 core) | numpy | PyTorch hand-written | PyTorch autograd |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
-for layers, mb in sorted({(k[0], k[1]) for k in epochs}, key=lambda k: (len(k[0]), k[0], k[1])):
-    def median(impl, threads=1):
-        runs = epochs.get((layers, mb, impl, threads), [])
-        return statistics.median(r["median_s"] for r in runs) if runs else None
-    ours = median("backprop")
-    ours2 = median("backprop", 2)
-    gflop = epochs[(layers, mb, "backprop", 1)][0]["gflop_per_epoch"]
+kernels = next((r["kernels"] for r in each("backprop") if r["threads"] == 1), "?")
+sgemm = {r["threads"]: statistics.median(x["gflops"] for x in each("sgemm") if x["threads"] == r["threads"])
+         for r in each("sgemm")}
+print(f"Kernels in use: {kernels}. BLAS: {core}; its sgemm on 2048×2048 matrices: {sgemm.get(1, 0):.0f} GFLOP/s "
+      f"on one core, {sgemm.get(2, 0):.0f} on two.\n")
 
-    def cell(seconds):
-        if seconds is None:
-            return "–"
-        return f"{seconds:.3f} s ({seconds / ours:.1f}×)" if ours else f"{seconds:.3f} s"
-    print(f"| [{layers.replace(',', ', ')}] | {mb} | {ours:.3f} s | {ours2:.3f} s | {gflop / ours:.0f} | "
-          f"{cell(median('numpy'))} | {cell(median('pytorch-manual'))} | {cell(median('pytorch-autograd'))} |")
-print("\nSeconds per epoch of 50,000 images (median); in brackets, how many times longer than backprop on one core.")
+peers = [("backprop-blas", "backprop, BLAS path"), ("numpy", "numpy"), ("pytorch-manual", "PyTorch hand-written"),
+         ("pytorch-autograd", "PyTorch autograd"), ("jax-step", "JAX jit per step"), ("jax-scan", "JAX lax.scan")]
+print("| network | mini-batch | backprop | GFLOP/s | " + " | ".join(name for _, name in peers) + " |")
+print("|---|---:|---:|---:|" + "---:|" * len(peers))
+small = sorted({(k[0], k[1]) for k in epochs if k[3] == 1 and k[2] == "backprop"}, key=lambda k: (len(k[0]), k[0], k[1]))
+gflop = {(r["layers"], r["mb"]): r["gflop_per_epoch"] for r in each("backprop")}
+for layers, mb in small:
+    ours = median(layers, mb, "backprop")
 
-full = next((r for r in rows if r["impl"] == "full-run"), None)
+    def cell(impl):
+        seconds = median(layers, mb, impl)
+        return "–" if seconds is None else f"{seconds:.3f} s ({seconds / ours:.1f}×)"
+    print(f"| [{layers.replace(',', ', ')}] | {mb} | **{ours:.3f} s** | {gflop[(layers, mb)] / ours:.0f} | "
+          + " | ".join(cell(impl) for impl, _ in peers) + " |")
+print("\nSeconds per epoch of 50,000 images, one core (median); in brackets, how many times longer than "
+      "backprop. GFLOP/s counts the dense products' arithmetic (forward, BP2, BP4) per second, "
+      "the skipped zero inputs included, so it can exceed what the core can do.")
+
+large = sorted({(k[0], k[1]) for k in epochs if k[3] == 2}, key=lambda k: (len(k[0]), k[0]))
+if large:
+    print("\n| network (mini-batch 100, two threads) | backprop | GFLOP/s | share of 2-core sgemm | BLAS path | GFLOP/s | share |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for layers, mb in large:
+        cells = []
+        for impl in ("backprop", "backprop-blas"):
+            seconds = median(layers, mb, impl, 2)
+            rate = gflop[(layers, mb)] / seconds
+            cells += [f"{seconds:.3f} s", f"{rate:.0f}", f"{100 * rate / sgemm.get(2, rate):.0f}%"]
+        print(f"| [{layers.replace(',', ', ')}] | " + " | ".join(cells) + " |")
+
+load = [r["seconds"] for r in each("load")]
+evaluation = {r["kernels"]: [] for r in each("evaluate")}
+for r in each("evaluate"):
+    evaluation[r["kernels"]].append(r["seconds"])
+full = next(iter(each("full-run")), None)
+print()
+if load:
+    print(f"- Loading MNIST from the gzipped files: {statistics.median(load):.3f} s.")
+if evaluation:
+    print("- Evaluating [784, 30, 10] on the 10,000 test images: " + ", ".join(
+        f"{1000 * statistics.median(v):.1f} ms ({'BLAS path' if k == 'blas' else k})" for k, v in evaluation.items()) + ".")
 if full:
     peaks = {r["impl"]: r["peak_rss_mb"] for r in rows if "peak_rss_mb" in r and r["impl"] != "full-run"}
     peer_peaks = ", ".join(f"{impl} {mb:.0f} MB" for impl, mb in sorted(peaks.items()))
-    print(f"\n`backprop train` (the book's first experiment: loading, 30 epochs, evaluation after each): "
+    print(f"- `backprop train` (the book's first experiment: loading, 30 epochs, evaluation after each): "
           f"{full['wall_s']:.2f} s wall, peak memory {full['peak_rss_mb'] / 1024:.0f} MB "
           f"(the peers' benchmark runs peaked at: {peer_peaks}).")

@@ -21,10 +21,16 @@ extension Network {
     /// Feeds every example of `data` forward and counts the outputs whose largest activation is
     /// at the right class (argmax hits), and the mean cost.
     ///
-    /// - Parameter chunkSize: Examples fed forward together as one matrix.
+    /// - Parameters:
+    ///   - chunkSize: Examples fed forward together as one matrix.
+    ///   - kernels: Which code feeds forward (see ``Kernels``).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func evaluate(on data: LabelledData, chunkSize: Int = 1000) -> Evaluation {
+    public func evaluate(on data: LabelledData, chunkSize: Int = 1000, kernels: Kernels = .automatic) -> Evaluation {
+        if let network = self as? Network<Float>,
+           let evaluation = network.evaluateWithKernels(on: data, chunkSize: chunkSize, choice: kernels) {
+            return evaluation
+        }
         var correct = 0, totalCost = 0.0
         forEachChunk(of: data, chunkSize: chunkSize) { chunk, indices in
             for (column, example) in indices.enumerated() where chunk.predictedClass(column: column) == Int(data.labels[example]) {
@@ -34,6 +40,40 @@ extension Network {
         }
         return Evaluation(correct: correct, count: data.count,
                           cost: data.count == 0 ? 0 : totalCost / Double(data.count))
+    }
+
+    /// `evaluate(on:)` by the kernels, or nil where they do not apply.
+    private func evaluateWithKernels(on data: LabelledData, chunkSize: Int, choice: Kernels) -> Evaluation? {
+        let outputs = layerSizes[layerSizes.count - 1]
+        guard let network = self as? Network<Float>, data.count > 0, data.inputSize == inputSize,
+              data.classCount == outputs,
+              let packed = PackedNetwork(network, capacity: 64, choice: choice) else { return nil }
+        let chunk = min(chunkSize, data.count), last = network.layers[network.layers.count - 1]
+        var z = [Float](repeating: 0, count: chunk * outputs), a = z, y = [Float](repeating: 0, count: outputs)
+        var correct = 0, totalCost = 0.0
+        var start = 0
+        while start < data.count {
+            let range = start ..< min(start + chunk, data.count)
+            z.withUnsafeMutableBufferPointer { z in
+                a.withUnsafeMutableBufferPointer { a in
+                    y.withUnsafeMutableBufferPointer { y in
+                        packed.feedforward(data, range: range, z: z.baseAddress!, a: a.baseAddress!)
+                        for (row, example) in range.enumerated() {
+                            let label = Int(data.labels[example]), output = a.baseAddress! + row * outputs
+                            var best = 0
+                            for j in 1..<outputs where output[j] > output[best] { best = j }
+                            if best == label { correct += 1 }
+                            y[label] = 1
+                            totalCost += network.cost.value(a: output, z: z.baseAddress! + row * outputs,
+                                                            y: y.baseAddress!, count: outputs, stride: 1, layer: last)
+                            y[label] = 0
+                        }
+                    }
+                }
+            }
+            start = range.upperBound
+        }
+        return Evaluation(correct: correct, count: data.count, cost: totalCost / Double(data.count))
     }
 
     /// Feeds `data` forward `chunkSize` examples at a time (one matrix each) and hands each

@@ -50,7 +50,7 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
     /// - Throws: ``TrainingError`` when the settings are invalid or training diverges.
     public func train<Scalar: BLASScalar>(
         _ network: inout Network<Scalar>, on data: LabelledData, evaluatingOn evaluationData: LabelledData? = nil,
-        using generator: inout SeededGenerator, monitor: LearningSpeedMonitor? = nil,
+        using generator: inout SeededGenerator, monitor: LearningSpeedMonitor? = nil, kernels: Kernels = .automatic,
         progress: ((TrainingProgress) -> Void)? = nil
     ) throws(TrainingError) -> TrainingHistory {
         var run = try TrainingRun(network: network, configuration: self, trainingData: data,
@@ -61,7 +61,8 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
             generator = run.generator
         }
         while !run.isFinished {
-            try run.runEpoch(on: data, evaluatingOn: evaluationData, monitor: monitor, progress: progress)
+            try run.runEpoch(on: data, evaluatingOn: evaluationData, monitor: monitor, kernels: kernels,
+                             progress: progress)
         }
         return run.history
     }

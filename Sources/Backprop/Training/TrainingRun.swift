@@ -72,6 +72,7 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
     /// mini-batch, then measures what the configuration's monitoring asks for and applies the
     /// learning-rate schedule.
     ///
+    /// - Parameter kernels: Which code takes the gradient steps (see ``Kernels``).
     /// - Parameter shouldStop: Asked after every mini-batch; when it says yes, the run stops
     ///   there, resumable from that point.
     /// - Throws: ``TrainingError/diverged(epoch:miniBatch:layer:parameter:)`` as soon as the
@@ -81,7 +82,7 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
     @discardableResult
     public mutating func runEpoch(
         on data: LabelledData, evaluatingOn evaluationData: LabelledData?, monitor: LearningSpeedMonitor? = nil,
-        shouldStop: (() -> Bool)? = nil, progress: ((TrainingProgress) -> Void)? = nil
+        kernels: Kernels = .automatic, shouldStop: (() -> Bool)? = nil, progress: ((TrainingProgress) -> Void)? = nil
     ) throws(TrainingError) -> EpochRecord {
         let epoch = nextEpoch
         let before = self
@@ -97,7 +98,8 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
             dropout: Scalar(configuration.dropout))
         var outcome = MiniBatchOutcome.completed
         let trainingTime = clock.measure {
-            outcome = runMiniBatches(epoch: epoch, data: data, from: start, rule: rule, shouldStop: shouldStop,
+            outcome = runMiniBatches(epoch: epoch, data: data, from: start, rule: rule, kernels: kernels,
+                                     shouldStop: shouldStop,
                                      progress: progress)
         }
         switch outcome {
@@ -175,32 +177,54 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
     }
 
     /// The epoch's mini-batches from example `start` of `order` on: the training loop's hot
-    /// path, which allocates nothing per mini-batch. After each step it checks the mini-batch's
-    /// output for NaN or infinity (m × outputs numbers) and asks `shouldStop`.
+    /// path, which allocates nothing per mini-batch. The kernels take the steps when they handle
+    /// the network and rule (see ``Kernels``), the matrix path over BLAS otherwise.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     mutating func runMiniBatches(epoch: Int, data: LabelledData, from start: Int, rule: UpdateRule<Scalar>,
-                                 shouldStop: (() -> Bool)?, progress: ((TrainingProgress) -> Void)?) -> MiniBatchOutcome {
+                                 kernels: Kernels, shouldStop: (() -> Bool)?,
+                                 progress: ((TrainingProgress) -> Void)?) -> MiniBatchOutcome {
         let m = configuration.miniBatchSize
+        if var floats = network as? Network<Float>, let floatRule = rule as? UpdateRule<Float>,
+           let packed = PackedNetwork(floats, rule: floatRule, capacity: min(m, order.count), choice: kernels) {
+            let outcome = Self.forEachMiniBatch(of: order, size: m, from: start, epoch: epoch, shouldStop: shouldStop,
+                                                progress: progress) { indices in
+                let next = order[indices.endIndex ..< min(indices.endIndex + m, order.count)]
+                return packed.step(on: data, indices: indices, next: next, rule: floatRule)
+            }
+            packed.store(into: &floats)
+            network = floats as! Network<Scalar>
+            return outcome
+        }
         var full = MiniBatch<Scalar>(layerSizes: network.layerSizes, size: min(m, order.count))
         var remainder: MiniBatch<Scalar>? = nil
+        return Self.forEachMiniBatch(of: order, size: m, from: start, epoch: epoch, shouldStop: shouldStop,
+                                     progress: progress) { indices in
+            if indices.count == full.size {
+                full.load(data, indices: indices)
+                full.descend(&network, rule: rule, state: &optimizer)
+                return full.outputIsFinite
+            }
+            if remainder == nil { remainder = MiniBatch(layerSizes: network.layerSizes, size: indices.count) }
+            remainder!.load(data, indices: indices)
+            remainder!.descend(&network, rule: rule, state: &optimizer)
+            return remainder!.outputIsFinite
+        }
+    }
+
+    /// Calls `step` for each mini-batch of `order` from `start` on, and reports progress. After
+    /// each step it checks whether the mini-batch's output was finite (what `step` returns) and
+    /// asks `shouldStop`.
+    private static func forEachMiniBatch(
+        of order: [Int], size m: Int, from start: Int, epoch: Int, shouldStop: (() -> Bool)?,
+        progress: ((TrainingProgress) -> Void)?, step: (ArraySlice<Int>) -> Bool
+    ) -> MiniBatchOutcome {
         let reportEvery = max(1, order.count / m / 100)
         var position = start
         while position < order.count {
             let batchNumber = position / m
             let indices = order[position ..< min(position + m, order.count)]
-            let finite: Bool
-            if indices.count == full.size {
-                full.load(data, indices: indices)
-                full.descend(&network, rule: rule, state: &optimizer)
-                finite = full.outputIsFinite
-            } else {
-                if remainder == nil { remainder = MiniBatch(layerSizes: network.layerSizes, size: indices.count) }
-                remainder!.load(data, indices: indices)
-                remainder!.descend(&network, rule: rule, state: &optimizer)
-                finite = remainder!.outputIsFinite
-            }
-            guard finite else { return .diverged(miniBatch: batchNumber) }
+            guard step(indices) else { return .diverged(miniBatch: batchNumber) }
             position += indices.count
             if let progress, (batchNumber + 1) % reportEvery == 0 {
                 progress(.step(epoch: epoch, examplesDone: position, examplesTotal: order.count))

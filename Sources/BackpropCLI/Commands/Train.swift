@@ -39,7 +39,7 @@ struct Train: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Threads for the BLAS matrix products.",
-        discussion: "1 gives bit-identical runs for a given seed and BLAS core. More threads help only large networks, and change the order of floating-point sums, so the last bits (and hence the exact accuracies) can differ."))
+        discussion: "Small networks trained by plain SGD run on backprop's own one-thread kernels instead (the header line says which). 1 gives bit-identical runs for a given seed and BLAS core. More threads help only large networks, and change the order of floating-point sums, so the last bits (and hence the exact accuracies) can differ."))
     var threads = 1
 
     @Option(help: "Images to evaluate on after each epoch: the 10,000 test images (as in the book's chapter 1), the 10,000 validation images, or none.")
@@ -150,11 +150,12 @@ struct Train: ParsableCommand {
         }
 
         let configuration = run.configuration
+        let kernels = Kernels.automatic.resolved(for: run.network, configuration: configuration)
         printLine("Training \(run.network.layerSizes) on \(grouped(trainingData.count)) MNIST images: "
                   + (configuration.epochs == 1 ? "1 epoch" : "\(configuration.epochs) epochs") + ", mini-batch \(configuration.miniBatchSize), η = \(configuration.learningRate), "
                   + (resume == nil ? "seed \(seed) " : "")
-                  + "(data loaded in \(fixed(loadTime.inSeconds, places: 2)) s; \(BLASBackend.coreName), "
-                  + "\(threads) thread\(threads == 1 ? "" : "s"))")
+                  + "(data loaded in \(fixed(loadTime.inSeconds, places: 2)) s; \(kernels.summary), "
+                  + "\(kernels == .blas ? threads : 1) thread\(kernels == .blas && threads > 1 ? "s" : ""))")
         let extras = describe(configuration, network: run.network)
         if !extras.isEmpty { printLine("  " + extras) }
 

@@ -1,0 +1,186 @@
+import BackpropKernels
+
+/// Which code trains and evaluates a network.
+///
+/// The kernels (a C target) exploit what makes MNIST-like data cheap: most inputs are zero, and a
+/// zero input adds nothing to a weighted input or to a weight's gradient. They keep the first
+/// layer's weights transposed, touch only the rows of nonzero inputs, and run the small layers
+/// after it as dense vector code, one example at a time. They handle `Float` networks of sigmoid,
+/// ReLU or linear layers with a sigmoid output under the quadratic or cross-entropy cost, or a
+/// softmax output under log-likelihood, trained by plain gradient descent with or without L2
+/// weight decay, and layers after the first of at most 65,536 weights. Anything else (Double,
+/// tanh, per-neuron activations, momentum, dropout, L1, larger hidden layers) takes the matrix path
+/// over BLAS, which computes the same numbers in a different order.
+public enum Kernels: String, CaseIterable, Sendable {
+    /// The kernels with the best instruction set the CPU has when they apply, BLAS otherwise.
+    case automatic
+    /// Always the matrix path over BLAS.
+    case blas
+    /// The kernels limited to plain C, AVX2 or AVX-512 (for tests and benchmarks); a CPU without
+    /// the instruction set gets the best it has.
+    case portable, avx2, avx512
+
+    /// The instruction set `automatic` picks on this CPU.
+    public static var best: Kernels {
+        switch bp_best_isa() {
+        case Int32(BP_AVX512.rawValue): return .avx512
+        case Int32(BP_AVX2.rawValue): return .avx2
+        default: return .portable
+        }
+    }
+
+    var instructionSet: Int32? {
+        switch self {
+        case .automatic: return Int32(bp_best_isa())
+        case .blas: return nil
+        case .portable: return Int32(BP_PORTABLE.rawValue)
+        case .avx2: return Int32(BP_AVX2.rawValue)
+        case .avx512: return Int32(BP_AVX512.rawValue)
+        }
+    }
+}
+
+/// A `Float` network packed for the kernels, with buffers for mini-batches of up to `capacity`
+/// examples. The network's own weights are untouched until ``store(into:)``.
+final class PackedNetwork {
+    private let handle: OpaquePointer
+    let layerSizes: [Int]
+    let capacity: Int
+    /// The instruction set in use.
+    let kernels: Kernels
+
+    /// Nil when the kernels do not handle this network or `rule`, or `choice` is `.blas`.
+    init?(_ network: Network<Float>, rule: UpdateRule<Float>? = nil, capacity: Int, choice: Kernels) {
+        guard let isa = choice.instructionSet, let outputError = Self.outputError(of: network),
+              Self.supports(rule) else { return nil }
+        var activations: [Int32] = []
+        for layer in network.layers {
+            guard layer.neuronActivations.isEmpty, let code = Self.code(of: layer.activation) else { return nil }
+            activations.append(code)
+        }
+        for layer in network.layers.dropFirst() where layer.weights.elements.count > 65_536 { return nil }
+        let sizes = network.layerSizes.map { Int32($0) }
+        guard let handle = bp_network_create(Int32(network.layers.count), sizes, activations, outputError,
+                                             Int32(capacity), isa) else { return nil }
+        self.handle = handle
+        layerSizes = network.layerSizes
+        self.capacity = capacity
+        switch bp_network_isa(handle) {
+        case Int32(BP_AVX512.rawValue): kernels = .avx512
+        case Int32(BP_AVX2.rawValue): kernels = .avx2
+        default: kernels = .portable
+        }
+        load(network)
+    }
+
+    deinit { bp_network_destroy(handle) }
+
+    /// Copies the network's weights and biases in.
+    func load(_ network: Network<Float>) {
+        precondition(network.layerSizes == layerSizes, "The network does not fit the packed one")
+        for (l, layer) in network.layers.enumerated() {
+            layer.weights.elements.withUnsafeBufferPointer { w in
+                layer.biases.withUnsafeBufferPointer { b in
+                    bp_network_set_layer(handle, Int32(l), w.baseAddress!, b.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// Copies the weights and biases out into `network`.
+    func store(into network: inout Network<Float>) {
+        precondition(network.layerSizes == layerSizes, "The network does not fit the packed one")
+        for l in network.layers.indices {
+            var layer = network.layers[l]
+            layer.weights.elements.withUnsafeMutableBufferPointer { w in
+                layer.biases.withUnsafeMutableBufferPointer { b in
+                    bp_network_get_layer(handle, Int32(l), w.baseAddress!, b.baseAddress!)
+                }
+            }
+            network.layers[l] = layer
+        }
+    }
+
+    /// One gradient-descent step on examples `indices` of `data` under `rule`; the examples `next`
+    /// (the next step's) are fetched into the cache meanwhile.
+    /// - Returns: Whether every output of the forward pass was finite.
+    func step(on data: LabelledData, indices: ArraySlice<Int>, next: ArraySlice<Int>, rule: UpdateRule<Float>) -> Bool {
+        precondition(indices.count <= capacity && data.inputSize == layerSizes[0])
+        let keep: Float = if case .l2 = rule.regularization { 1 - rule.decay } else { 1 }
+        let step = -rule.learningRate / Float(indices.count)
+        return data.inputBytes.withUnsafeBufferPointer { bytes in
+            data.labels.withUnsafeBufferPointer { labels in
+                indices.withUnsafeBufferPointer { examples in
+                    next.withUnsafeBufferPointer { next in
+                        bp_network_train_step(handle, bytes.baseAddress!, data.inputSize, examples.baseAddress!,
+                                              labels.baseAddress!, Int32(examples.count), next.baseAddress,
+                                              Int32(next.count), 1 / Float(255), step, keep)
+                    }
+                }
+            }
+        } == 1
+    }
+
+    /// The output layer's weighted inputs and activations for examples `range` of `data`, one row
+    /// of outputs per example.
+    func feedforward(_ data: LabelledData, range: Range<Int>, z: UnsafeMutablePointer<Float>,
+                     a: UnsafeMutablePointer<Float>) {
+        precondition(data.inputSize == layerSizes[0] && range.upperBound <= data.count)
+        data.inputBytes.withUnsafeBufferPointer { bytes in
+            bp_network_feedforward(handle, bytes.baseAddress!, data.inputSize, range.lowerBound,
+                                   Int32(range.count), 1 / Float(255), z, a)
+        }
+    }
+
+    private static func code(of activation: Activation) -> Int32? {
+        switch activation {
+        case .sigmoid: return Int32(BP_SIGMOID.rawValue)
+        case .linear: return Int32(BP_LINEAR.rawValue)
+        case .relu: return Int32(BP_RELU.rawValue)
+        case .softmax: return Int32(BP_SOFTMAX.rawValue)
+        case .tanh: return nil
+        }
+    }
+
+    /// BP1's form for the network's output layer and cost, when the kernels have it.
+    private static func outputError(of network: Network<Float>) -> Int32? {
+        let output = network.layers[network.layers.count - 1].activation
+        for layer in network.layers.dropLast() where layer.activation == .softmax { return nil }
+        switch (network.cost, output) {
+        case (.crossEntropy, .sigmoid), (.logLikelihood, .softmax): return Int32(BP_A_MINUS_Y.rawValue)
+        case (.quadratic, .sigmoid), (.quadratic, .linear), (.quadratic, .relu): return Int32(BP_QUADRATIC.rawValue)
+        default: return nil
+        }
+    }
+
+    private static func supports(_ rule: UpdateRule<Float>?) -> Bool {
+        guard let rule else { return true }
+        guard rule.momentum == 0, rule.dropout == 0 else { return false }
+        if case .l1(let lambda) = rule.regularization { return lambda == 0 }  // λ = 0 is no regularization
+        return true
+    }
+}
+
+extension Kernels {
+    /// What this choice comes to for training `network` under `configuration`: the instruction
+    /// set the kernels will run with, or `.blas` where they do not apply.
+    public func resolved<Scalar: BLASScalar>(for network: Network<Scalar>,
+                                             configuration: StochasticGradientDescent) -> Kernels {
+        guard let network = network as? Network<Float> else { return .blas }
+        let rule = UpdateRule<Float>(learningRate: Float(configuration.learningRate),
+                                     regularization: configuration.regularization,
+                                     momentum: Float(configuration.momentum), dropout: Float(configuration.dropout))
+        return PackedNetwork(network, rule: rule, capacity: 1, choice: self)?.kernels ?? .blas
+    }
+
+    /// Which code runs, for people: "AVX2 kernels" or the BLAS library's name.
+    public var summary: String {
+        switch self {
+        case .automatic: return Kernels.best.summary
+        case .blas: return BLASBackend.coreName
+        case .portable: return "portable C kernels"
+        case .avx2: return "AVX2 kernels"
+        case .avx512: return "AVX-512 kernels"
+        }
+    }
+}

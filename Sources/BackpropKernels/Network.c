@@ -1,0 +1,151 @@
+// Creating, filling and reading a packed network, and picking the kernels for this CPU.
+#include "Internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int padded(int n) { return (n + BP_PAD - 1) / BP_PAD * BP_PAD; }
+
+/// Zeroed floats on a 64-byte boundary, with one vector of slack.
+static void *zeroed(size_t bytes) {
+    size_t size = (bytes + 64 + 63) / 64 * 64;
+    void *p = aligned_alloc(64, size);
+    if (p) memset(p, 0, size);
+    return p;
+}
+
+int bp_best_isa(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) return BP_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return BP_AVX2;
+#endif
+    return BP_PORTABLE;
+}
+
+static const struct bp_kernels *kernels_for(int isa) {
+#if defined(__x86_64__)
+    if (isa == BP_AVX512) return &bp_kernels_avx512;
+    if (isa == BP_AVX2) return &bp_kernels_avx2;
+#endif
+    return &bp_kernels_portable;
+}
+
+bp_network *bp_network_create(int layer_count, const int *sizes, const int *activations,
+                              int output_error, int capacity, int isa) {
+    if (layer_count < 1 || capacity < 1) return NULL;
+    bp_network *n = calloc(1, sizeof *n);
+    if (!n) return NULL;
+    int best = bp_best_isa();
+    n->isa = isa < best ? isa : best;
+    n->kernels = kernels_for(n->isa);
+    n->layer_count = layer_count;
+    n->inputs = sizes[0];
+    n->output_error = output_error;
+    n->capacity = capacity;
+    n->neurons = calloc(layer_count, sizeof(int));
+    n->width = calloc(layer_count, sizeof(int));
+    n->activation = calloc(layer_count, sizeof(int));
+    n->weights = calloc(layer_count, sizeof(float *));
+    n->biases = calloc(layer_count, sizeof(float *));
+    n->z = calloc(layer_count, sizeof(float *));
+    n->a = calloc(layer_count, sizeof(float *));
+    n->sigma_prime = calloc(layer_count, sizeof(float *));
+    n->delta = calloc(layer_count, sizeof(float *));
+    int ok = n->neurons && n->width && n->activation && n->weights && n->biases && n->z && n->a
+        && n->sigma_prime && n->delta;
+    for (int l = 0; ok && l < layer_count; l++) {
+        n->neurons[l] = sizes[l + 1];
+        n->width[l] = padded(sizes[l + 1]);
+        n->activation[l] = activations[l];
+        size_t rows = l == 0 ? (size_t)sizes[0] : (size_t)sizes[l + 1];
+        size_t columns = l == 0 ? (size_t)n->width[0] : (size_t)n->width[l - 1];
+        size_t batch = (size_t)capacity * n->width[l] * sizeof(float);
+        n->weights[l] = zeroed(rows * columns * sizeof(float));
+        n->biases[l] = zeroed(n->width[l] * sizeof(float));
+        n->z[l] = zeroed(batch);
+        n->a[l] = zeroed(batch);
+        n->sigma_prime[l] = zeroed(batch);
+        n->delta[l] = zeroed(batch);
+        ok = n->weights[l] && n->biases[l] && n->z[l] && n->a[l] && n->sigma_prime[l] && n->delta[l];
+    }
+    size_t slots = (size_t)capacity * (sizes[0] + BP_PAD);
+    if (ok) {
+        n->nonzero_index = zeroed(slots * sizeof(int32_t));
+        n->nonzero_value = zeroed(slots * sizeof(float));
+        n->nonzero_count = zeroed(capacity * sizeof(int));
+        n->example_bytes = zeroed(capacity * sizeof(uint8_t *));
+        n->inputs_used = zeroed(sizes[0] * sizeof(int32_t));
+        n->input_uses = zeroed(sizes[0] * sizeof(int32_t));
+        n->input_start = zeroed(sizes[0] * sizeof(int32_t));
+        n->use_delta = zeroed((size_t)capacity * sizes[0] * sizeof(int32_t));
+        n->use_value = zeroed((size_t)capacity * sizes[0] * sizeof(float));
+        ok = n->nonzero_index && n->nonzero_value && n->nonzero_count && n->example_bytes && n->inputs_used
+            && n->input_uses && n->input_start && n->use_delta && n->use_value;
+    }
+    if (!ok) {
+        bp_network_destroy(n);
+        return NULL;
+    }
+    return n;
+}
+
+void bp_network_destroy(bp_network *n) {
+    if (!n) return;
+    for (int l = 0; l < n->layer_count; l++) {
+        if (n->weights) free(n->weights[l]);
+        if (n->biases) free(n->biases[l]);
+        if (n->z) free(n->z[l]);
+        if (n->a) free(n->a[l]);
+        if (n->sigma_prime) free(n->sigma_prime[l]);
+        if (n->delta) free(n->delta[l]);
+    }
+    free(n->neurons); free(n->width); free(n->activation); free(n->weights); free(n->biases);
+    free(n->z); free(n->a); free(n->sigma_prime); free(n->delta);
+    free(n->nonzero_index); free(n->nonzero_value); free(n->nonzero_count); free(n->example_bytes);
+    free(n->inputs_used); free(n->input_uses); free(n->input_start); free(n->use_delta); free(n->use_value);
+    free(n);
+}
+
+int bp_network_isa(const bp_network *n) { return n->isa; }
+
+/// Where the weight from input k to neuron i of the first layer is kept: row k, column i.
+static size_t first_layer_offset(const bp_network *n, int k, int i) {
+    return (size_t)k * n->width[0] + i;
+}
+
+void bp_network_set_layer(bp_network *n, int l, const float *weights, const float *biases) {
+    int rows = n->neurons[l], columns = l == 0 ? n->inputs : n->neurons[l - 1];
+    float *w = n->weights[l];
+    for (int i = 0; i < rows; i++) {
+        for (int k = 0; k < columns; k++) {
+            if (l == 0) w[first_layer_offset(n, k, i)] = weights[(size_t)i * columns + k];
+            else w[(size_t)i * n->width[l - 1] + k] = weights[(size_t)i * columns + k];
+        }
+    }
+    memcpy(n->biases[l], biases, rows * sizeof(float));
+}
+
+void bp_network_get_layer(const bp_network *n, int l, float *weights, float *biases) {
+    int rows = n->neurons[l], columns = l == 0 ? n->inputs : n->neurons[l - 1];
+    const float *w = n->weights[l];
+    for (int i = 0; i < rows; i++) {
+        for (int k = 0; k < columns; k++) {
+            weights[(size_t)i * columns + k] = l == 0 ? w[first_layer_offset(n, k, i)]
+                                                      : w[(size_t)i * n->width[l - 1] + k];
+        }
+    }
+    memcpy(biases, n->biases[l], rows * sizeof(float));
+}
+
+int bp_network_train_step(bp_network *n, const uint8_t *inputs, ptrdiff_t stride, const ptrdiff_t *examples,
+                          const uint8_t *labels, int count, const ptrdiff_t *next, int next_count,
+                          float input_scale, float step, float keep) {
+    return n->kernels->train_step(n, inputs, stride, examples, labels, count, next, next_count, input_scale, step,
+                                  keep);
+}
+
+void bp_network_feedforward(bp_network *n, const uint8_t *inputs, ptrdiff_t stride, ptrdiff_t first, int count,
+                            float input_scale, float *z, float *a) {
+    n->kernels->feedforward(n, inputs, stride, first, count, input_scale, z, a);
+}

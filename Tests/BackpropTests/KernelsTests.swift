@@ -1,0 +1,133 @@
+@testable import Backprop
+import Testing
+
+/// The kernels (sparse first layer, small dense layers, per instruction set) against the matrix
+/// path over BLAS, which computes the same numbers in another order.
+@Suite struct KernelsTests {
+    /// 210 examples of 50 byte inputs, 60% of them zero, with labels among `classes`.
+    static func sparseData(classes: Int, count: Int = 210, seed: UInt64 = 5) -> LabelledData {
+        var generator = SeededGenerator(seed: seed)
+        let bytes = (0..<count * 50).map { _ in generator.nextUniform() < 0.6 ? UInt8(0) : UInt8(1 + generator.nextInt(below: 255)) }
+        let labels = (0..<count).map { _ in UInt8(generator.nextInt(below: classes)) }
+        return LabelledData(inputSize: 50, classCount: classes, inputBytes: bytes, labels: labels)
+    }
+
+    /// The instruction sets this CPU can run, each once.
+    static var instructionSets: [Kernels] {
+        let all: [Kernels] = [.portable, .avx2, .avx512]
+        return Array(all.prefix(through: all.firstIndex(of: Kernels.best)!))
+    }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        var sizes: [Int]
+        var hidden: Activation = .sigmoid
+        var output: Activation = .sigmoid
+        var cost: Cost = .quadratic
+        var regularization: Regularization = .none
+        var miniBatch = 10
+        var eta = 0.5
+        var testDescription: String { "\(sizes) \(hidden)/\(output) \(cost) \(regularization) m=\(miniBatch)" }
+    }
+
+    static let cases: [Case] = [
+        Case(sizes: [50, 30, 10]),
+        Case(sizes: [50, 30, 10], cost: .crossEntropy, regularization: .l2(lambda: 5)),
+        Case(sizes: [50, 7, 3], miniBatch: 4),  // widths far from a multiple of 16; a remainder mini-batch
+        Case(sizes: [50, 33, 20, 10], hidden: .relu, output: .softmax, cost: .logLikelihood, miniBatch: 16),
+        Case(sizes: [50, 100, 10], hidden: .linear, output: .linear, miniBatch: 1, eta: 0.001),
+        Case(sizes: [50, 10], cost: .crossEntropy),  // one layer: the sparse layer is the output
+    ]
+
+    func trained(_ c: Case, kernels: Kernels) throws -> Network<Float> {
+        var generator = SeededGenerator(seed: 11)
+        var network = Network<Float>(layerSizes: c.sizes, activation: c.hidden, outputActivation: c.output,
+                                     cost: c.cost, initializer: .scaledNormal, using: &generator)
+        let sgd = StochasticGradientDescent(epochs: 2, miniBatchSize: c.miniBatch, learningRate: c.eta,
+                                            regularization: c.regularization, monitoring: [])
+        _ = try sgd.train(&network, on: Self.sparseData(classes: c.sizes.last!), using: &generator, kernels: kernels)
+        return network
+    }
+
+    @Test(arguments: cases)
+    func trainingMatchesTheMatrixPath(_ c: Case) throws {
+        let reference = try trained(c, kernels: .blas)
+        for kernels in Self.instructionSets {
+            let network = try trained(c, kernels: kernels)
+            for (l, (layer, expected)) in zip(network.layers, reference.layers).enumerated() {
+                expectClose(layer.weights.elements, expected.weights.elements, "\(kernels) layer \(l) weights")
+                expectClose(layer.biases, expected.biases, "\(kernels) layer \(l) biases")
+            }
+            #expect(network != reference || kernels == .blas, "bit-identical to BLAS: are the kernels in use?")
+        }
+    }
+
+    @Test(arguments: cases)
+    func evaluationMatchesTheMatrixPath(_ c: Case) throws {
+        let network = try trained(c, kernels: .blas)
+        let data = Self.sparseData(classes: c.sizes.last!, count: 150, seed: 9)
+        let reference = network.evaluate(on: data, chunkSize: 40, kernels: .blas)
+        for kernels in Self.instructionSets {
+            let evaluation = network.evaluate(on: data, chunkSize: 40, kernels: kernels)
+            #expect(evaluation.correct == reference.correct && evaluation.count == reference.count)
+            #expect(abs(evaluation.cost - reference.cost) <= 1e-5 * max(1, abs(reference.cost)))
+        }
+    }
+
+    @Test func packingRoundTripsEveryWeight() throws {
+        var generator = SeededGenerator(seed: 3)
+        let network = Network<Float>(layerSizes: [50, 21, 17, 4], using: &generator)
+        for kernels in Self.instructionSets {
+            let packed = try #require(PackedNetwork(network, capacity: 3, choice: kernels))
+            var copy = Network<Float>(layerSizes: [50, 21, 17, 4], using: &generator)
+            packed.store(into: &copy)
+            #expect(copy == network)
+        }
+    }
+
+    @Test func unsupportedSettingsTakeTheMatrixPath() {
+        var generator = SeededGenerator(seed: 3)
+        let plain = Network<Float>(layerSizes: [50, 20, 10], using: &generator)
+        #expect(PackedNetwork(plain, capacity: 10, choice: .automatic) != nil)
+        #expect(PackedNetwork(plain, capacity: 10, choice: .blas) == nil)
+        let tanh = Network<Float>(layerSizes: [50, 20, 10], activation: .tanh, using: &generator)
+        #expect(PackedNetwork(tanh, capacity: 10, choice: .automatic) == nil)
+        var mixed = plain
+        mixed.layers[0].neuronActivations = [3: .relu]
+        #expect(PackedNetwork(mixed, capacity: 10, choice: .automatic) == nil)
+        let wide = Network<Float>(layerSizes: [50, 300, 300, 10], using: &generator)
+        #expect(PackedNetwork(wide, capacity: 10, choice: .automatic) == nil)
+        let softmaxQuadratic = Network<Float>(layerSizes: [50, 20, 10], outputActivation: .softmax, using: &generator)
+        #expect(PackedNetwork(softmaxQuadratic, capacity: 10, choice: .automatic) == nil)
+        for rule in [UpdateRule<Float>(learningRate: 1, momentum: 0.9), UpdateRule(learningRate: 1, dropout: 0.5),
+                     UpdateRule(learningRate: 1, regularization: .l1(lambda: 1))] {
+            #expect(PackedNetwork(plain, rule: rule, capacity: 10, choice: .automatic) == nil)
+        }
+        #expect(PackedNetwork(plain, rule: UpdateRule(learningRate: 1, regularization: .l2(lambda: 1)),
+                              capacity: 10, choice: .automatic) != nil)
+    }
+
+    @Test func divergenceIsCaughtOnTheKernelPath() {
+        var generator = SeededGenerator(seed: 4)
+        var network = Network<Float>(layerSizes: [50, 20, 10], activation: .relu, outputActivation: .linear,
+                                     using: &generator)
+        let sgd = StochasticGradientDescent(epochs: 3, miniBatchSize: 10, learningRate: 1e30, monitoring: [])
+        #expect(throws: TrainingError.self) {
+            _ = try sgd.train(&network, on: Self.sparseData(classes: 10), using: &generator, kernels: .automatic)
+        }
+    }
+
+    @Test func sameSeedSameWeights() throws {
+        let c = Case(sizes: [50, 30, 10], cost: .crossEntropy)
+        #expect(try trained(c, kernels: .automatic) == trained(c, kernels: .automatic))
+    }
+}
+
+/// Expects every element of `actual` within 1e-4 (relative, or absolute near zero) of `expected`.
+private func expectClose(_ actual: [Float], _ expected: [Float], _ what: String,
+                         sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual.count == expected.count, "\(what): sizes differ", sourceLocation: sourceLocation)
+    for (i, (a, e)) in zip(actual, expected).enumerated() where abs(a - e) > 1e-4 * max(1, abs(e)) {
+        Issue.record("\(what)[\(i)] = \(a), expected \(e)", sourceLocation: sourceLocation)
+        return
+    }
+}

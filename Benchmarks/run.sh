@@ -18,6 +18,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 : "${MNIST_DIR:?set MNIST_DIR to the folder with the MNIST files}"
+MNIST_DIR=$(cd "$MNIST_DIR" && pwd)  # the peers run from Benchmarks/peers
 export MNIST_DIR
 
 scripts/install-dependencies

@@ -36,7 +36,7 @@ peers = [("backprop-blas", "backprop, BLAS path"), ("numpy", "numpy"), ("pytorch
 print("| network | mini-batch | backprop | GFLOP/s | " + " | ".join(name for _, name in peers) + " |")
 print("|---|---:|---:|---:|" + "---:|" * len(peers))
 small = sorted({(k[0], k[1]) for k in epochs if k[3] == 1 and k[2] == "backprop"}, key=lambda k: (len(k[0]), k[0], k[1]))
-gflop = {(r["layers"], r["mb"]): r["gflop_per_epoch"] for r in each("backprop")}
+gflop = {(r["layers"], r["mb"]): r["gflop_per_epoch"] for r in rows if "gflop_per_epoch" in r}
 for layers, mb in small:
     ours = median(layers, mb, "backprop")
 
@@ -57,6 +57,9 @@ if large:
         cells = []
         for impl in ("backprop", "backprop-blas"):
             seconds = median(layers, mb, impl, 2)
+            if seconds is None:
+                cells += ["(BLAS path)", "", ""]
+                continue
             rate = gflop[(layers, mb)] / seconds
             cells += [f"{seconds:.3f} s", f"{rate:.0f}", f"{100 * rate / sgemm.get(2, rate):.0f}%"]
         print(f"| [{layers.replace(',', ', ')}] | " + " | ".join(cells) + " |")

@@ -18,6 +18,7 @@ struct bp_network {
     int output_error;
     int capacity;
     int isa;
+    int threads;
     const struct bp_kernels *kernels;
     // Layer 0: inputs × width[0], transposed (row k holds the weights out of input k).
     // Layer l > 0: neurons[l] × width[l - 1], row-major. Padding is zero.
@@ -30,12 +31,25 @@ struct bp_network {
     float *nonzero_value;
     int *nonzero_count;
     const uint8_t **example_bytes;  // capacity
-    // The mini-batch's nonzeros regrouped by input for the first layer's update: the inputs used
-    // (inputs), how often each is used and where its uses start (inputs each), and for each use
-    // the offset of the example's δ row and step·x (capacity × inputs each).
-    int32_t *inputs_used, *input_uses, *input_start, *use_delta;
-    float *use_value;
 };
+
+/// Threads at most, and the work (nonzero inputs × first-layer width) below which one is used:
+/// starting a thread costs tens of microseconds.
+#define BP_MAX_THREADS 16
+#define BP_THREAD_WORK 400000L
+
+/// One thread's share of the first layer: neurons begin ..< end.
+struct bp_job {
+    bp_network *network;
+    int m;
+    float step;
+    int begin, end;
+    int update;
+};
+
+/// Runs jobs[0] on this thread and the others on threads of their own (or here, if a thread
+/// cannot be started), and returns when all are done.
+void bp_run_jobs(void *(*run)(void *), struct bp_job *jobs, int count);
 
 struct bp_kernels {
     int (*train_step)(bp_network *, const uint8_t *, ptrdiff_t, const ptrdiff_t *, const uint8_t *, int,

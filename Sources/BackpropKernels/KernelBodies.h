@@ -168,12 +168,12 @@ static inline __attribute__((always_inline)) void NAME(sparse_update_tile)(
 
 /// The first layer's weighted inputs for examples 0 ..< m of the mini-batch, from their nonzero
 /// inputs: z = b + Σₖ xₖ·w[row k], up to TILE vectors of each row at a time.
-static void NAME(sparse_forward)(bp_network *n, int m) {
+static void NAME(sparse_forward)(bp_network *n, int m, int begin, int end) {
     const int width = n->width[0];
     const size_t slots = (size_t)n->inputs + BP_PAD;
     for (int e = 0; e < m; e++) {
-        for (int t = 0; t < width; t += TILE * VW) {
-            int nv = (width - t) / VW;
+        for (int t = begin; t < end; t += TILE * VW) {
+            int nv = (end - t) / VW;
 #define CALL(NV) NAME(sparse_forward_tile)(n->weights[0] + t, width, n->biases[0] + t, n->nonzero_index + e * slots, \
                                            n->nonzero_value + e * slots, n->nonzero_count[e], \
                                            n->z[0] + (size_t)e * width + t, NV)
@@ -184,11 +184,11 @@ static void NAME(sparse_forward)(bp_network *n, int m) {
 }
 
 /// BP4 for the first layer over examples 0 ..< m: w[row k] += (step·xₖ)·δ for each nonzero input k.
-static void NAME(sparse_update)(bp_network *n, int m, float step) {
+static void NAME(sparse_update)(bp_network *n, int m, float step, int begin, int end) {
     const int width = n->width[0];
     const size_t slots = (size_t)n->inputs + BP_PAD;
-    for (int t = 0; t < width; t += TILE * VW) {
-        int nv = (width - t) / VW;
+    for (int t = begin; t < end; t += TILE * VW) {
+        int nv = (end - t) / VW;
         for (int e = 0; e < m; e++) {
 #define CALL(NV) NAME(sparse_update_tile)(n->weights[0] + t, width, n->nonzero_index + e * slots, \
                                           n->nonzero_value + e * slots, n->nonzero_count[e], step, \
@@ -254,6 +254,29 @@ static void NAME(bias_update)(float *b, int width, const float *deltas, int m, f
     }
 }
 
+static void *NAME(first_layer_job)(void *argument) {
+    struct bp_job *job = argument;
+    if (job->update) NAME(sparse_update)(job->network, job->m, job->step, job->begin, job->end);
+    else NAME(sparse_forward)(job->network, job->m, job->begin, job->end);
+    return NULL;
+}
+
+/// The first layer's sparse forward pass (update = 0) or BP4 (update = 1) over examples 0 ..< m,
+/// its neurons split between threads when the network has them and the work is large enough.
+static void NAME(first_layer)(bp_network *n, int m, float step, int update) {
+    const int width = n->width[0], tile = TILE * VW, tiles = (width + tile - 1) / tile;
+    long work = 0;
+    for (int e = 0; e < m; e++) work += n->nonzero_count[e];
+    int threads = n->threads < tiles ? n->threads : tiles;
+    if (work * width < BP_THREAD_WORK) threads = 1;
+    struct bp_job jobs[BP_MAX_THREADS];
+    for (int j = 0; j < threads; j++) {
+        int begin = tiles * j / threads * tile, end = tiles * (j + 1) / threads * tile;
+        jobs[j] = (struct bp_job){ n, m, step, begin, end < width ? end : width, update };
+    }
+    bp_run_jobs(NAME(first_layer_job), jobs, threads);
+}
+
 /// The forward pass of examples 0 ..< m, whose bytes start at `x[e]`.
 static void NAME(forward)(bp_network *n, int m, const uint8_t *const *x, float scale) {
     const size_t slots = (size_t)n->inputs + BP_PAD;
@@ -261,7 +284,7 @@ static void NAME(forward)(bp_network *n, int m, const uint8_t *const *x, float s
         n->nonzero_count[e] = NAME(scan)(x[e], n->inputs, scale, n->nonzero_index + e * slots,
                                          n->nonzero_value + e * slots);
     }
-    NAME(sparse_forward)(n, m);
+    NAME(first_layer)(n, m, 0, 0);
     for (int e = 0; e < m; e++) {
         for (int l = 0; l < n->layer_count; l++) {
             size_t at = (size_t)e * n->width[l];
@@ -318,7 +341,7 @@ static int NAME(train_step)(bp_network *n, const uint8_t *inputs, ptrdiff_t stri
         size_t total = (size_t)n->inputs * n->width[0];
         for (size_t i = 0; i < total; i += VW) NAME(store)(w + i, NAME(load)(w + i) * keep);
     }
-    NAME(sparse_update)(n, m, step);
+    NAME(first_layer)(n, m, step, 1);
     NAME(bias_update)(n->biases[0], n->width[0], n->delta[0], m, step);
     return check == 0;
 }

@@ -1,6 +1,7 @@
 // Creating, filling and reading a packed network, and picking the kernels for this CPU.
 #include "Internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,7 @@ bp_network *bp_network_create(int layer_count, const int *sizes, const int *acti
     n->inputs = sizes[0];
     n->output_error = output_error;
     n->capacity = capacity;
+    n->threads = 1;
     n->neurons = calloc(layer_count, sizeof(int));
     n->width = calloc(layer_count, sizeof(int));
     n->activation = calloc(layer_count, sizeof(int));
@@ -75,13 +77,7 @@ bp_network *bp_network_create(int layer_count, const int *sizes, const int *acti
         n->nonzero_value = zeroed(slots * sizeof(float));
         n->nonzero_count = zeroed(capacity * sizeof(int));
         n->example_bytes = zeroed(capacity * sizeof(uint8_t *));
-        n->inputs_used = zeroed(sizes[0] * sizeof(int32_t));
-        n->input_uses = zeroed(sizes[0] * sizeof(int32_t));
-        n->input_start = zeroed(sizes[0] * sizeof(int32_t));
-        n->use_delta = zeroed((size_t)capacity * sizes[0] * sizeof(int32_t));
-        n->use_value = zeroed((size_t)capacity * sizes[0] * sizeof(float));
-        ok = n->nonzero_index && n->nonzero_value && n->nonzero_count && n->example_bytes && n->inputs_used
-            && n->input_uses && n->input_start && n->use_delta && n->use_value;
+        ok = n->nonzero_index && n->nonzero_value && n->nonzero_count && n->example_bytes;
     }
     if (!ok) {
         bp_network_destroy(n);
@@ -103,11 +99,25 @@ void bp_network_destroy(bp_network *n) {
     free(n->neurons); free(n->width); free(n->activation); free(n->weights); free(n->biases);
     free(n->z); free(n->a); free(n->sigma_prime); free(n->delta);
     free(n->nonzero_index); free(n->nonzero_value); free(n->nonzero_count); free(n->example_bytes);
-    free(n->inputs_used); free(n->input_uses); free(n->input_start); free(n->use_delta); free(n->use_value);
     free(n);
 }
 
 int bp_network_isa(const bp_network *n) { return n->isa; }
+
+void bp_network_set_threads(bp_network *n, int threads) {
+    n->threads = threads < 1 ? 1 : threads > BP_MAX_THREADS ? BP_MAX_THREADS : threads;
+}
+
+void bp_run_jobs(void *(*run)(void *), struct bp_job *jobs, int count) {
+    pthread_t threads[BP_MAX_THREADS];
+    int started[BP_MAX_THREADS] = {0};
+    for (int j = 1; j < count; j++) started[j] = pthread_create(&threads[j], NULL, run, &jobs[j]) == 0;
+    run(&jobs[0]);
+    for (int j = 1; j < count; j++) {
+        if (started[j]) pthread_join(threads[j], NULL);
+        else run(&jobs[j]);
+    }
+}
 
 /// Where the weight from input k to neuron i of the first layer is kept: row k, column i.
 static size_t first_layer_offset(const bp_network *n, int k, int i) {

@@ -84,6 +84,25 @@ import Testing
         }
     }
 
+    @Test func threadsDoNotChangeTheResult() throws {
+        var generator = SeededGenerator(seed: 8)
+        let start = Network<Float>(layerSizes: [50, 1000, 10], cost: .crossEntropy, using: &generator)
+        let data = Self.sparseData(classes: 10)
+        let rule = UpdateRule<Float>(learningRate: 0.1, regularization: .l2(lambda: 1), trainingSetSize: 210)
+        var results: [Network<Float>] = []
+        for threads in [1, 2, 3] {
+            let packed = try #require(PackedNetwork(start, rule: rule, capacity: 70, choice: .automatic, threads: threads))
+            for first in stride(from: 0, to: 210, by: 70) {
+                #expect(packed.step(on: data, indices: Array(0..<210)[first ..< first + 70], next: [], rule: rule))
+            }
+            var network = start
+            packed.store(into: &network)
+            results.append(network)
+        }
+        #expect(results[0] != start)
+        #expect(results[1] == results[0] && results[2] == results[0])
+    }
+
     @Test func unsupportedSettingsTakeTheMatrixPath() {
         var generator = SeededGenerator(seed: 3)
         let plain = Network<Float>(layerSizes: [50, 20, 10], using: &generator)
@@ -96,6 +115,8 @@ import Testing
         #expect(PackedNetwork(mixed, capacity: 10, choice: .automatic) == nil)
         let wide = Network<Float>(layerSizes: [50, 300, 300, 10], using: &generator)
         #expect(PackedNetwork(wide, capacity: 10, choice: .automatic) == nil)
+        let wideFirst = Network<Float>(layerSizes: [50, 1100, 10], using: &generator)
+        #expect(PackedNetwork(wideFirst, capacity: 10, choice: .automatic) == nil)
         let softmaxQuadratic = Network<Float>(layerSizes: [50, 20, 10], outputActivation: .softmax, using: &generator)
         #expect(PackedNetwork(softmaxQuadratic, capacity: 10, choice: .automatic) == nil)
         for rule in [UpdateRule<Float>(learningRate: 1, momentum: 0.9), UpdateRule(learningRate: 1, dropout: 0.5),

@@ -9,9 +9,9 @@ public struct LabelledData: Equatable, Sendable {
     /// The number of classes; labels run from 0 to `classCount − 1`.
     public let classCount: Int
     /// Input bytes, one example after another.
-    public let inputBytes: [UInt8]
+    public private(set) var inputBytes: [UInt8]
     /// The class of each example.
-    public let labels: [UInt8]
+    public private(set) var labels: [UInt8]
 
     /// Examples from their input bytes and labels.
     /// - Precondition: `inputBytes` holds `labels.count` inputs of `inputSize`, and every label is
@@ -36,6 +36,14 @@ public struct LabelledData: Equatable, Sendable {
             inputSize: inputSize, classCount: classCount,
             inputBytes: Array(inputBytes[range.lowerBound * inputSize ..< range.upperBound * inputSize]),
             labels: Array(labels[range]))
+    }
+
+    /// Keeps examples 0 ..< `count` only, in place: no copy when this value holds the only
+    /// reference to its bytes.
+    public mutating func keepFirst(_ count: Int) {
+        precondition((0...self.count).contains(count), "Cannot keep \(count) of \(self.count) examples")
+        inputBytes.removeSubrange((count * inputSize)...)
+        labels.removeSubrange(count...)
     }
 
     /// Input `i` as numbers in [0, 1].

@@ -8,9 +8,9 @@ import BackpropKernels
 /// after it as dense vector code, one example at a time. They handle `Float` networks of sigmoid,
 /// ReLU or linear layers with a sigmoid output under the quadratic or cross-entropy cost, or a
 /// softmax output under log-likelihood, trained by plain gradient descent with or without L2
-/// weight decay, and layers after the first of at most 65,536 weights. Anything else (Double,
-/// tanh, per-neuron activations, momentum, dropout, L1, larger hidden layers) takes the matrix path
-/// over BLAS, which computes the same numbers in a different order.
+/// weight decay, with at most 1,024 neurons in the first layer and 65,536 weights in each later
+/// one. Anything else (Double, tanh, per-neuron activations, momentum, dropout, L1, wider layers)
+/// takes the matrix path over BLAS, which computes the same numbers in a different order.
 public enum Kernels: String, CaseIterable, Sendable {
     /// The kernels with the best instruction set the CPU has when they apply, BLAS otherwise.
     case automatic
@@ -41,7 +41,8 @@ public enum Kernels: String, CaseIterable, Sendable {
 }
 
 /// A `Float` network packed for the kernels, with buffers for mini-batches of up to `capacity`
-/// examples. The network's own weights are untouched until ``store(into:)``.
+/// examples. The network's own weights are untouched until ``store(into:)``. A wide first layer
+/// is split between ``BLASBackend/threadCount`` threads; the results do not depend on how many.
 final class PackedNetwork {
     private let handle: OpaquePointer
     let layerSizes: [Int]
@@ -50,7 +51,8 @@ final class PackedNetwork {
     let kernels: Kernels
 
     /// Nil when the kernels do not handle this network or `rule`, or `choice` is `.blas`.
-    init?(_ network: Network<Float>, rule: UpdateRule<Float>? = nil, capacity: Int, choice: Kernels) {
+    init?(_ network: Network<Float>, rule: UpdateRule<Float>? = nil, capacity: Int, choice: Kernels,
+          threads: Int = BLASBackend.threadCount) {
         guard let isa = choice.instructionSet, let outputError = Self.outputError(of: network),
               Self.supports(rule) else { return nil }
         var activations: [Int32] = []
@@ -58,11 +60,14 @@ final class PackedNetwork {
             guard layer.neuronActivations.isEmpty, let code = Self.code(of: layer.activation) else { return nil }
             activations.append(code)
         }
+        // Wider layers are better served by BLAS, which blocks them for the cache.
+        guard network.layers[0].neurons <= 1024 else { return nil }
         for layer in network.layers.dropFirst() where layer.weights.elements.count > 65_536 { return nil }
         let sizes = network.layerSizes.map { Int32($0) }
         guard let handle = bp_network_create(Int32(network.layers.count), sizes, activations, outputError,
                                              Int32(capacity), isa) else { return nil }
         self.handle = handle
+        bp_network_set_threads(handle, Int32(max(1, threads)))
         layerSizes = network.layerSizes
         self.capacity = capacity
         switch bp_network_isa(handle) {

@@ -42,6 +42,10 @@ void bp_network_destroy(bp_network *network);
 /// The instruction set in use.
 int bp_network_isa(const bp_network *network);
 
+/// Threads for the first layer of wide networks (1, the default, up to 16). Results do not
+/// depend on it: each thread owns a range of neurons.
+void bp_network_set_threads(bp_network *network, int threads);
+
 /// Copies layer `layer`'s weights (row-major, neurons × inputs) and biases in, or out.
 void bp_network_set_layer(bp_network *network, int layer, const float *weights, const float *biases);
 void bp_network_get_layer(const bp_network *network, int layer, float *weights, float *biases);

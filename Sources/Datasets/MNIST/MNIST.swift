@@ -48,15 +48,17 @@ public struct MNIST: Sendable {
     ///   ``IDXError`` when one is malformed.
     public init(directory: String, validationCount: Int = 10_000) throws {
         let location = try MNISTLocation(directory: directory)
-        let fullTraining = try Self.readSet(images: location.path(of: .trainingImages),
+        var fullTraining = try Self.readSet(images: location.path(of: .trainingImages),
                                             labels: location.path(of: .trainingLabels))
         test = try Self.readSet(images: location.path(of: .testImages), labels: location.path(of: .testLabels))
         guard fullTraining.count > validationCount else {
             throw MNISTError.tooFewTrainingImages(count: fullTraining.count, validationCount: validationCount)
         }
         let split = fullTraining.count - validationCount
-        training = fullTraining[0..<split]
         validation = fullTraining[split..<fullTraining.count]
+        // The training images keep the file's buffer, cut short, rather than a 39 MB copy.
+        fullTraining.keepFirst(split)
+        training = fullTraining
     }
 
     /// Reads one image file and its label file as labelled examples.

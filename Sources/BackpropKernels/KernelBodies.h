@@ -73,19 +73,7 @@ static void NAME(activate)(int kind, const float *z, float *a, float *sp, int ne
 /// many. `index` and `value` have room for n + 16.
 static int NAME(scan)(const uint8_t *x, int n, float scale, int32_t *index, float *value) {
     int count = 0, k = 0;
-#if defined(BP_SCAN_AVX512)
-    const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    const __m512 factor = _mm512_set1_ps(scale);
-    for (; k + 16 <= n; k += 16) {
-        __m512i wide = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(x + k)));
-        __mmask16 nonzero = _mm512_test_epi32_mask(wide, wide);
-        __m512i at = _mm512_add_epi32(lanes, _mm512_set1_epi32(k));
-        __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(wide), factor);
-        _mm512_storeu_si512(index + count, _mm512_maskz_compress_epi32(nonzero, at));
-        _mm512_storeu_ps(value + count, _mm512_maskz_compress_ps(nonzero, v));
-        count += __builtin_popcount(nonzero);
-    }
-#elif defined(BP_SCAN_AVX2)
+#if defined(BP_SCAN_AVX2)
     // Eight inputs at a time: the nonzero ones are moved to the front by a permutation looked
     // up from their bit mask, and stored with the zeros behind them overwritten next time.
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);

@@ -59,7 +59,7 @@ typedef int32_t vi_avx2 __attribute__((vector_size(32), aligned(4)));
 #define NAME(x) x##_avx512
 #define VW 16
 #define SPLAT 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-#define BP_SCAN_AVX512
+#define BP_SCAN_AVX2  // the AVX2 scan: AVX-512 adds little to it, and AVX-512F implies AVX2
 typedef float vf_avx512 __attribute__((vector_size(64), aligned(4)));
 typedef int32_t vi_avx512 __attribute__((vector_size(64), aligned(4)));
 #define VF vf_avx512
@@ -70,6 +70,6 @@ typedef int32_t vi_avx512 __attribute__((vector_size(64), aligned(4)));
 #undef SPLAT
 #undef VF
 #undef VI
-#undef BP_SCAN_AVX512
+#undef BP_SCAN_AVX2
 #pragma clang attribute pop
 #endif

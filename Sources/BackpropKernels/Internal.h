@@ -38,6 +38,9 @@ struct bp_network {
 #define BP_MAX_THREADS 16
 #define BP_THREAD_WORK 400000L
 
+/// Examples ahead of the one being scanned whose bytes are prefetched.
+#define BP_PREFETCH_AHEAD 8
+
 /// One thread's share of the first layer: neurons begin ..< end.
 struct bp_job {
     bp_network *network;

@@ -268,6 +268,9 @@ static void NAME(first_layer)(bp_network *n, int m, float step, int update) {
 static void NAME(forward)(bp_network *n, int m, const uint8_t *const *x, float scale) {
     const size_t slots = (size_t)n->inputs + BP_PAD;
     for (int e = 0; e < m; e++) {
+        if (e + BP_PREFETCH_AHEAD < m) {  // in case the prefetch a step ahead did not reach this far
+            for (int offset = 0; offset < n->inputs; offset += 64) __builtin_prefetch(x[e + BP_PREFETCH_AHEAD] + offset);
+        }
         n->nonzero_count[e] = NAME(scan)(x[e], n->inputs, scale, n->nonzero_index + e * slots,
                                          n->nonzero_value + e * slots);
     }
@@ -291,13 +294,13 @@ static int NAME(train_step)(bp_network *n, const uint8_t *inputs, ptrdiff_t stri
     const int last = n->layer_count - 1;
     const int outputs = n->neurons[last];
     for (int e = 0; e < m; e++) n->example_bytes[e] = inputs + examples[e] * stride;
-    NAME(forward)(n, m, n->example_bytes, scale);
     // The next mini-batch's examples are scattered over a large data set: ask for them into L2
     // now, so that they have arrived by the time its forward pass reads them.
     for (int e = 0; e < next_count; e++) {
         const uint8_t *bytes = inputs + next[e] * stride;
         for (int offset = 0; offset < n->inputs; offset += 64) __builtin_prefetch(bytes + offset, 0, 2);
     }
+    NAME(forward)(n, m, n->example_bytes, scale);
     float check = 0;
     for (int e = 0; e < m; e++) {
         // BP1: δᴸ = a − y, or (a − y) ⊙ σ′(zᴸ) for the quadratic cost.

@@ -93,8 +93,8 @@ for layers, mb, target, jax_there in [("784,30,10", 10, 0.05, 0.11), ("784,100,1
     if ours is None or jax is None:
         continue
     need = jax_there / target
-    print(f"| [{layers.replace(',', ', ')}], mini-batch {mb}: ≤ {target} s | ≥ {need:.1f}× faster | "
-          f"{ours:.3f} s, {jax / ours:.1f}× faster than JAX's {jax:.3f} s | {'yes' if jax / ours >= need else 'no'} |")
+    print(f"| [{layers.replace(',', ', ')}], mini-batch {mb}: ≤ {target} s | ≥ {need:.2f}× faster | "
+          f"{ours:.3f} s, {jax / ours:.2f}× faster than JAX's {jax:.3f} s | {'yes' if jax / ours >= need else 'no'} |")
 for layers, _ in large:
     seconds = [s for s in (median(layers, 100, impl, 2) for impl in ("backprop", "backprop-blas")) if s]
     share = gflop[(layers, 100)] / min(seconds) / sgemm.get(2, 1)

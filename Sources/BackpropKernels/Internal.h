@@ -45,7 +45,7 @@ struct bp_network {
 struct bp_job {
     bp_network *network;
     int m;
-    float step;
+    float step, keep;
     int begin, end;
     int update;
 };

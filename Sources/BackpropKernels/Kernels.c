@@ -1,23 +1,16 @@
-// The kernels for each instruction set: KernelBodies.h compiled three times. The AVX2 and
+// The kernels for each instruction set: KernelBodies.h compiled three times, each with its name
+// suffix, vector width and lane list for splats (and FMA, and the AVX2 scan where there is one). The AVX2 and
 // AVX-512 copies carry target attributes, so only the copy the CPU supports is ever called
 // (Network.c decides) and the package builds without special flags.
 #include "Internal.h"
 
+#define TILE 8
+
 #define NAME(x) x##_portable
 #define VW 4
-#define TILE 8
 #define SPLAT 0, 0, 0, 0
-typedef float vf_portable __attribute__((vector_size(16), aligned(4)));
-typedef int32_t vi_portable __attribute__((vector_size(16), aligned(4)));
-#define VF vf_portable
-#define VI vi_portable
 #define FMA(a, b, c) ((a) * (b) + (c))
 #include "KernelBodies.h"
-#undef NAME
-#undef VW
-#undef SPLAT
-#undef VF
-#undef VI
 #undef FMA
 
 #if defined(__x86_64__)
@@ -39,20 +32,10 @@ __attribute__((constructor)) static void bp_fill_compress_order(void) {
 
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 #define NAME(x) x##_avx2
-#define BP_SCAN_AVX2
 #define VW 8
 #define SPLAT 0, 0, 0, 0, 0, 0, 0, 0
-typedef float vf_avx2 __attribute__((vector_size(32), aligned(4)));
-typedef int32_t vi_avx2 __attribute__((vector_size(32), aligned(4)));
-#define VF vf_avx2
-#define VI vi_avx2
+#define BP_SCAN_AVX2
 #include "KernelBodies.h"
-#undef NAME
-#undef VW
-#undef SPLAT
-#undef VF
-#undef VI
-#undef BP_SCAN_AVX2
 #pragma clang attribute pop
 
 #pragma clang attribute push(__attribute__((target("avx512f,avx512bw,fma"))), apply_to = function)
@@ -60,16 +43,6 @@ typedef int32_t vi_avx2 __attribute__((vector_size(32), aligned(4)));
 #define VW 16
 #define SPLAT 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 #define BP_SCAN_AVX2  // the AVX2 scan: AVX-512 adds little to it, and AVX-512F implies AVX2
-typedef float vf_avx512 __attribute__((vector_size(64), aligned(4)));
-typedef int32_t vi_avx512 __attribute__((vector_size(64), aligned(4)));
-#define VF vf_avx512
-#define VI vi_avx512
 #include "KernelBodies.h"
-#undef NAME
-#undef VW
-#undef SPLAT
-#undef VF
-#undef VI
-#undef BP_SCAN_AVX2
 #pragma clang attribute pop
 #endif

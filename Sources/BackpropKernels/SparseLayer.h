@@ -103,10 +103,17 @@ static void NAME(sparse_forward)(bp_network *n, int m, int begin, int end) {
     }
 }
 
-/// BP4 for the first layer over examples 0 ..< m: w[row k] += (step·xₖ)·δ for each nonzero input k.
-static void NAME(sparse_update)(bp_network *n, int m, float step, int begin, int end) {
+/// L2 decay and BP4 for the first layer's neurons begin ..< end over examples 0 ..< m:
+/// w → keep·w, then w[row k] += (step·xₖ)·δ for each nonzero input k.
+static void NAME(sparse_update)(bp_network *n, int m, float step, float keep, int begin, int end) {
     const int width = n->width[0];
     const size_t slots = (size_t)n->inputs + BP_PAD;
+    if (keep != 1.0f) {  // L2 weight decay, w → keep·w, over this range of neurons of every row
+        for (int k = 0; k < n->inputs; k++) {
+            float *row = n->weights[0] + (size_t)k * width;
+            for (int j = begin; j < end; j += VW) NAME(store)(row + j, NAME(load)(row + j) * keep);
+        }
+    }
     for (int t = begin; t < end; t += TILE * VW) {
         int nv = (end - t) / VW;
         for (int e = 0; e < m; e++) {
@@ -119,17 +126,17 @@ static void NAME(sparse_update)(bp_network *n, int m, float step, int begin, int
     }
 }
 
-
 static void *NAME(first_layer_job)(void *argument) {
     struct bp_job *job = argument;
-    if (job->update) NAME(sparse_update)(job->network, job->m, job->step, job->begin, job->end);
+    if (job->update) NAME(sparse_update)(job->network, job->m, job->step, job->keep, job->begin, job->end);
     else NAME(sparse_forward)(job->network, job->m, job->begin, job->end);
     return NULL;
 }
 
-/// The first layer's sparse forward pass (update = 0) or BP4 (update = 1) over examples 0 ..< m,
-/// its neurons split between threads when the network has them and the work is large enough.
-static void NAME(first_layer)(bp_network *n, int m, float step, int update) {
+/// The first layer's sparse forward pass (update = 0) or L2 decay and BP4 (update = 1) over
+/// examples 0 ..< m, its neurons split between threads when the network has them and the work is
+/// large enough.
+static void NAME(first_layer)(bp_network *n, int m, float step, float keep, int update) {
     const int width = n->width[0], tile = TILE * VW, tiles = (width + tile - 1) / tile;
     long work = 0;
     for (int e = 0; e < m; e++) work += n->nonzero_count[e];
@@ -138,7 +145,7 @@ static void NAME(first_layer)(bp_network *n, int m, float step, int update) {
     struct bp_job jobs[BP_MAX_THREADS];
     for (int j = 0; j < threads; j++) {
         int begin = tiles * j / threads * tile, end = tiles * (j + 1) / threads * tile;
-        jobs[j] = (struct bp_job){ n, m, step, begin, end < width ? end : width, update };
+        jobs[j] = (struct bp_job){ n, m, step, keep, begin, end < width ? end : width, update };
     }
     bp_run_jobs(NAME(first_layer_job), jobs, threads);
 }

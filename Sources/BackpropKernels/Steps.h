@@ -12,7 +12,7 @@ static void NAME(forward)(bp_network *n, int m, const uint8_t *const *x, float s
         n->nonzero_count[e] = NAME(scan)(x[e], n->inputs, scale, n->nonzero_index + e * slots,
                                          n->nonzero_value + e * slots);
     }
-    NAME(first_layer)(n, m, 0, 0);
+    NAME(first_layer)(n, m, 0, 1, 0);
     for (int e = 0; e < m; e++) {
         for (int l = 0; l < n->layer_count; l++) {
             size_t at = (size_t)e * n->width[l];
@@ -64,12 +64,7 @@ static int NAME(train_step)(bp_network *n, const uint8_t *inputs, ptrdiff_t stri
                            n->a[l - 1], m, step);
         NAME(bias_update)(n->biases[l], n->width[l], n->delta[l], m, step);
     }
-    if (keep != 1.0f) {
-        float *w = n->weights[0];
-        size_t total = (size_t)n->inputs * n->width[0];
-        for (size_t i = 0; i < total; i += VW) NAME(store)(w + i, NAME(load)(w + i) * keep);
-    }
-    NAME(first_layer)(n, m, step, 1);
+    NAME(first_layer)(n, m, step, keep, 1);
     NAME(bias_update)(n->biases[0], n->width[0], n->delta[0], m, step);
     return check == 0;
 }

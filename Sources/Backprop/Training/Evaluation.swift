@@ -28,7 +28,7 @@ extension Network {
     @_specialize(where Scalar == Double)
     public func evaluate(on data: LabelledData, chunkSize: Int = 1000, kernels: Kernels = .automatic) -> Evaluation {
         if let network = self as? Network<Float>,
-           let evaluation = network.evaluateWithKernels(on: data, chunkSize: chunkSize, choice: kernels) {
+           let evaluation = network.evaluateWithKernels(on: data, chunkSize: chunkSize, kernels: kernels) {
             return evaluation
         }
         var correct = 0, totalCost = 0.0
@@ -40,40 +40,6 @@ extension Network {
         }
         return Evaluation(correct: correct, count: data.count,
                           cost: data.count == 0 ? 0 : totalCost / Double(data.count))
-    }
-
-    /// `evaluate(on:)` by the kernels, or nil where they do not apply.
-    private func evaluateWithKernels(on data: LabelledData, chunkSize: Int, choice: Kernels) -> Evaluation? {
-        let outputs = layerSizes[layerSizes.count - 1]
-        guard let network = self as? Network<Float>, data.count > 0, data.inputSize == inputSize,
-              data.classCount == outputs,
-              let packed = PackedNetwork(network, capacity: 64, choice: choice) else { return nil }
-        let chunk = min(chunkSize, data.count), last = network.layers[network.layers.count - 1]
-        var z = [Float](repeating: 0, count: chunk * outputs), a = z, y = [Float](repeating: 0, count: outputs)
-        var correct = 0, totalCost = 0.0
-        var start = 0
-        while start < data.count {
-            let range = start ..< min(start + chunk, data.count)
-            z.withUnsafeMutableBufferPointer { z in
-                a.withUnsafeMutableBufferPointer { a in
-                    y.withUnsafeMutableBufferPointer { y in
-                        packed.feedforward(data, range: range, z: z.baseAddress!, a: a.baseAddress!)
-                        for (row, example) in range.enumerated() {
-                            let label = Int(data.labels[example]), output = a.baseAddress! + row * outputs
-                            var best = 0
-                            for j in 1..<outputs where output[j] > output[best] { best = j }
-                            if best == label { correct += 1 }
-                            y[label] = 1
-                            totalCost += network.cost.value(a: output, z: z.baseAddress! + row * outputs,
-                                                            y: y.baseAddress!, count: outputs, stride: 1, layer: last)
-                            y[label] = 0
-                        }
-                    }
-                }
-            }
-            start = range.upperBound
-        }
-        return Evaluation(correct: correct, count: data.count, cost: totalCost / Double(data.count))
     }
 
     /// Feeds `data` forward `chunkSize` examples at a time (one matrix each) and hands each
@@ -99,8 +65,47 @@ extension MiniBatch {
     /// The output neuron with the largest activation for example `column`, after `feedforward`.
     func predictedClass(column: Int) -> Int {
         let output = a[a.count - 1]
-        var best = 0
-        for row in 1..<output.rows where output[row, column] > output[best, column] { best = row }
-        return best
+        return output.elements.withUnsafeBufferPointer {
+            largest(of: $0.baseAddress! + column, count: output.rows, stride: output.columns)
+        }
     }
+}
+
+extension Network where Scalar == Float {
+    /// `evaluate(on:)` by the kernels, or nil where they do not apply.
+    fileprivate func evaluateWithKernels(on data: LabelledData, chunkSize: Int, kernels: Kernels) -> Evaluation? {
+        let outputs = outputSize
+        guard data.count > 0, data.inputSize == inputSize, data.classCount == outputs,
+              let packed = PackedNetwork(self, capacity: 64, choice: kernels) else { return nil }
+        let chunk = min(chunkSize, data.count), last = layers[layers.count - 1]
+        var z = [Float](repeating: 0, count: chunk * outputs), a = z, y = [Float](repeating: 0, count: outputs)
+        var correct = 0, totalCost = 0.0
+        for start in stride(from: 0, to: data.count, by: chunk) {
+            let range = start ..< min(start + chunk, data.count)
+            z.withUnsafeMutableBufferPointer { z in
+                a.withUnsafeMutableBufferPointer { a in
+                    y.withUnsafeMutableBufferPointer { y in
+                        packed.feedforward(data, range: range, z: z.baseAddress!, a: a.baseAddress!)
+                        for (row, example) in range.enumerated() {
+                            let label = Int(data.labels[example]), output = a.baseAddress! + row * outputs
+                            if largest(of: output, count: outputs, stride: 1) == label { correct += 1 }
+                            y[label] = 1
+                            totalCost += cost.value(a: output, z: z.baseAddress! + row * outputs, y: y.baseAddress!,
+                                                    count: outputs, stride: 1, layer: last)
+                            y[label] = 0
+                        }
+                    }
+                }
+            }
+        }
+        return Evaluation(correct: correct, count: data.count, cost: totalCost / Double(data.count))
+    }
+}
+
+/// The index of the largest of `count` numbers `stride` apart (the first, on a tie): the class a
+/// network's output picks.
+private func largest<Scalar: BLASScalar>(of values: UnsafePointer<Scalar>, count: Int, stride: Int) -> Int {
+    var best = 0
+    for i in 1..<count where values[i * stride] > values[best * stride] { best = i }
+    return best
 }

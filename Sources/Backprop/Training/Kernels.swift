@@ -21,11 +21,14 @@ public enum Kernels: String, CaseIterable, Sendable {
     case portable, avx2, avx512
 
     /// The instruction set `automatic` picks on this CPU.
-    public static var best: Kernels {
-        switch bp_best_isa() {
-        case Int32(BP_AVX512.rawValue): return .avx512
-        case Int32(BP_AVX2.rawValue): return .avx2
-        default: return .portable
+    public static var best: Kernels { Kernels(instructionSet: bp_best_isa()) }
+
+    /// The kernels with instruction set `isa` (a `bp_isa`).
+    init(instructionSet isa: Int32) {
+        switch isa {
+        case Int32(BP_AVX512.rawValue): self = .avx512
+        case Int32(BP_AVX2.rawValue): self = .avx2
+        default: self = .portable
         }
     }
 
@@ -70,11 +73,7 @@ final class PackedNetwork {
         bp_network_set_threads(handle, Int32(max(1, threads)))
         layerSizes = network.layerSizes
         self.capacity = capacity
-        switch bp_network_isa(handle) {
-        case Int32(BP_AVX512.rawValue): kernels = .avx512
-        case Int32(BP_AVX2.rawValue): kernels = .avx2
-        default: kernels = .portable
-        }
+        kernels = Kernels(instructionSet: bp_network_isa(handle))
         load(network)
     }
 

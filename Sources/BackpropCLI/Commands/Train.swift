@@ -38,8 +38,8 @@ struct Train: ParsableCommand {
     var seed: UInt64 = 2
 
     @Option(help: ArgumentHelp(
-        "Threads for the BLAS matrix products.",
-        discussion: "Small networks trained by plain SGD run on backprop's own one-thread kernels instead (the header line says which). 1 gives bit-identical runs for a given seed and BLAS core. More threads help only large networks, and change the order of floating-point sums, so the last bits (and hence the exact accuracies) can differ."))
+        "Threads for the BLAS matrix products and a wide first layer.",
+        discussion: "Networks like the book's trained by plain SGD run on backprop's own kernels instead (the header line says which), which use these threads only for a first layer wide enough to pay for them. 1 gives bit-identical runs for a given seed and BLAS core. More threads help only large networks, and change the order of floating-point sums, so the last bits (and hence the exact accuracies) can differ."))
     var threads = 1
 
     @Option(help: "Images to evaluate on after each epoch: the 10,000 test images (as in the book's chapter 1), the 10,000 validation images, or none.")
@@ -155,7 +155,7 @@ struct Train: ParsableCommand {
                   + (configuration.epochs == 1 ? "1 epoch" : "\(configuration.epochs) epochs") + ", mini-batch \(configuration.miniBatchSize), η = \(configuration.learningRate), "
                   + (resume == nil ? "seed \(seed) " : "")
                   + "(data loaded in \(fixed(loadTime.inSeconds, places: 2)) s; \(kernels.summary), "
-                  + "\(kernels == .blas ? threads : 1) thread\(kernels == .blas && threads > 1 ? "s" : ""))")
+                  + "\(threads) thread\(threads == 1 ? "" : "s"))")
         let extras = describe(configuration, network: run.network)
         if !extras.isEmpty { printLine("  " + extras) }
 

@@ -16,13 +16,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // System libraries: BLAS for the matrix products, zlib for gzipped data files.
+        // System libraries: BLAS for the matrix products, libdeflate and zlib for gzipped data
+        // files (libdeflate inflates them, zlib names what is wrong with a corrupt one).
         .systemLibrary(
             name: "CBLAS",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(name: "CDeflate", providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]),
 
         // C kernels for the training hot path: sparse-input first layer, small dense layers,
         // compiled for AVX-512, AVX2 and plain C and chosen at run time.
@@ -43,6 +45,7 @@ let package = Package(
             name: "Datasets",
             dependencies: [
                 "Backprop",
+                "CDeflate",
                 "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

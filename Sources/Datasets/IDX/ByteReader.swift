@@ -14,6 +14,9 @@ protocol ByteReader {
     /// Fills `buffer` from the source and returns how many bytes were read; fewer than asked
     /// means the source ended.
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(IDXError) -> Int
+    /// The next `count` bytes as an array (fewer where the source ends), without a copy where the
+    /// source can hand over its own buffer.
+    mutating func read(count: Int) throws(IDXError) -> [UInt8]
     /// The error for a header that promises more data than `maximumRemainingBytes`.
     func tooShort(forDataBytes expected: Int) -> IDXError
 }
@@ -43,7 +46,7 @@ func readFile(at path: String) throws(IDXError) -> [UInt8] {
 /// Reads a file held in memory.
 struct PlainReader: ByteReader {
     let path: String
-    let bytes: [UInt8]
+    private var bytes: [UInt8]
     private var offset = 0
 
     init(path: String, bytes: [UInt8]) {
@@ -65,6 +68,16 @@ struct PlainReader: ByteReader {
         offset += count
         return count
     }
+
+    /// The rest of the file when `count` covers it: the file's own buffer, moved to the front.
+    mutating func read(count: Int) throws(IDXError) -> [UInt8] {
+        guard count >= bytes.count - offset else { return try readCopy(count: count) }
+        var rest: [UInt8] = []
+        swap(&rest, &bytes)  // ours no longer, so `rest` is not copied when changed
+        rest.removeFirst(offset)
+        offset = 0
+        return rest
+    }
 }
 
 extension ByteReader {
@@ -75,5 +88,12 @@ extension ByteReader {
             do throws(IDXError) { result = .success(try read(into: buffer)) } catch { result = .failure(error) }
         }
         return try result.get()
+    }
+
+    /// `count` bytes read into a new array, fewer where the source ends.
+    mutating func readCopy(count: Int) throws(IDXError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.removeSubrange(try read(into: &bytes)...)
+        return bytes
     }
 }

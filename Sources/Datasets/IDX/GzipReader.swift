@@ -1,10 +1,21 @@
+import CDeflate
 import CZlib
 
-/// Inflates a gzip file held in memory, a piece at a time, through zlib.
+/// Inflates a gzip file held in memory.
+///
+/// libdeflate inflates the whole file at once when it can (0.05 s for MNIST's training images
+/// against zlib's 0.12 s). It only tells success from failure, so when it fails the file is read
+/// again as a stream through zlib, whose errors say what is wrong and where.
 final class GzipReader: ByteReader {
     let path: String
     private let compressed: [UInt8]
+    /// The whole file as libdeflate inflated it, while not yet handed out by `read(count:)`; nil
+    /// when zlib's stream reads it.
+    private var inflated: [UInt8]?
+    /// Where the next read starts in `inflated`.
+    private var position = 0
     private var stream = z_stream()
+    private var streaming = false
     private var finished = false
     private var produced = 0
     /// The uncompressed size from the gzip trailer (ISIZE, modulo 2³²).
@@ -23,19 +34,22 @@ final class GzipReader: ByteReader {
         let n = compressed.count
         declaredSize = Int(compressed[n - 4]) | Int(compressed[n - 3]) << 8
             | Int(compressed[n - 2]) << 16 | Int(compressed[n - 1]) << 24
-        // 15 window bits + 16: expect a gzip header and trailer, not a zlib one.
-        let status = inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else { throw .corruptGzip(path: path, reason: "zlib could not start (\(status))") }
+        inflated = Self.inflateWhole(compressed, size: min(declaredSize, bound))
+        if inflated == nil {
+            // 15 window bits + 16: expect a gzip header and trailer, not a zlib one.
+            let status = inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            guard status == Z_OK else { throw .corruptGzip(path: path, reason: "zlib could not start (\(status))") }
+            streaming = true
+        }
     }
 
-    deinit { inflateEnd(&stream) }
+    deinit { if streaming { inflateEnd(&stream) } }
 
-    var maximumRemainingBytes: Int {
-        // Deflate never compresses more than 1032:1, so a forged trailer cannot make us allocate
-        // more than that; within the bound, trust the trailer (exact for files under 4 GiB).
-        let bound = compressed.count * 1032
-        return min(declaredSize, bound) - produced
-    }
+    /// Deflate never compresses more than 1032:1, so a forged trailer cannot make us allocate
+    /// more than this; within the bound, the trailer is trusted (exact for files under 4 GiB).
+    private var bound: Int { compressed.count * 1032 }
+
+    var maximumRemainingBytes: Int { min(declaredSize, bound) - produced }
 
     func tooShort(forDataBytes expected: Int) -> IDXError {
         .corruptGzip(path: path, reason: "the header promises \(expected) data bytes, but the gzip trailer "
@@ -43,9 +57,34 @@ final class GzipReader: ByteReader {
     }
 
     /// Whether bytes follow the end of the gzip stream.
-    var hasInputAfterStream: Bool { finished && stream.avail_in > 0 }
+    var hasInputAfterStream: Bool { streaming && finished && stream.avail_in > 0 }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(IDXError) -> Int {
+        if let inflated {
+            let count = min(buffer.count, inflated.count - position)
+            inflated.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + position, byteCount: count) }
+            position += count
+            produced += count
+            return count
+        }
+        return streaming ? try readStream(into: buffer) : 0
+    }
+
+    /// The rest of the file when `count` covers it: libdeflate's buffer itself, moved to the front
+    /// (no second copy of a 47 MB file in memory); otherwise `count` bytes read into a new array.
+    func read(count: Int) throws(IDXError) -> [UInt8] {
+        guard var whole = inflated, count >= whole.count - position else {
+            var reader = self  // the same reader: `readCopy` is written for structs as well
+            return try reader.readCopy(count: count)
+        }
+        inflated = []  // ours no longer, so `whole` is not copied when changed
+        whole.removeFirst(position)
+        position = 0
+        produced += whole.count
+        return whole
+    }
+
+    private func readStream(into buffer: UnsafeMutableRawBufferPointer) throws(IDXError) -> Int {
         guard !finished, buffer.count > 0 else { return 0 }
         let total = compressed.withUnsafeBufferPointer { input -> Result<Int, IDXError> in
             stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!) + Int(stream.total_in)
@@ -71,8 +110,26 @@ final class GzipReader: ByteReader {
         produced += count
         if count < buffer.count && !finished {
             // zlib made progress but stopped short: ask again until full or finished.
-            return count + (try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...])))
+            return count + (try readStream(into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...])))
         }
         return count
+    }
+
+    /// The gzip file inflated into `size` bytes by libdeflate, or nil when it is not exactly one
+    /// well-formed gzip member of that size (libdeflate checks the CRC and the trailer's size).
+    private static func inflateWhole(_ compressed: [UInt8], size: Int) -> [UInt8]? {
+        guard size > 0, let decompressor = libdeflate_alloc_decompressor() else { return nil }
+        defer { libdeflate_free_decompressor(decompressor) }
+        var succeeded = false
+        let whole = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var consumed = 0, written = 0
+            let result = compressed.withUnsafeBytes { input in
+                libdeflate_gzip_decompress_ex(decompressor, input.baseAddress, input.count, buffer.baseAddress,
+                                              size, &consumed, &written)
+            }
+            succeeded = result == LIBDEFLATE_SUCCESS && consumed == compressed.count && written == size
+            initialized = succeeded ? written : 0
+        }
+        return succeeded ? whole : nil
     }
 }

@@ -81,10 +81,9 @@ public struct IDXFile: Equatable, Sendable {
         let available = source.maximumRemainingBytes
         guard size <= available else { throw source.tooShort(forDataBytes: size) }
 
-        var data = [UInt8](repeating: 0, count: size)
-        let dataCount = try source.read(into: &data)
-        guard dataCount == size else {
-            throw .truncated(path: path, expectedBytes: size, actualBytes: dataCount)
+        let data = try source.read(count: size)
+        guard data.count == size else {
+            throw .truncated(path: path, expectedBytes: size, actualBytes: data.count)
         }
         var extra: [UInt8] = [0]
         let extraCount = try source.read(into: &extra)

@@ -79,10 +79,10 @@ public func md5Hex(gunzippedFileAt path: String) throws -> String {
 /// The whole uncompressed contents of the gzip file at `path`.
 func gunzip(path: String) throws(IDXError) -> [UInt8] {
     var reader = try GzipReader(path: path, compressed: try readFile(at: path))
-    var contents = [UInt8](repeating: 0, count: max(reader.maximumRemainingBytes, 0))
-    let count = try reader.read(into: &contents)
+    let expected = max(reader.maximumRemainingBytes, 0)
+    let contents = try reader.read(count: expected)
     var extra: [UInt8] = [0]
-    guard count == contents.count, try reader.read(into: &extra) == 0 else {
+    guard contents.count == expected, try reader.read(into: &extra) == 0 else {
         throw .corruptGzip(path: path, reason: "the uncompressed size differs from the gzip trailer's")
     }
     return contents

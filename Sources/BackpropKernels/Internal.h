@@ -26,11 +26,13 @@ struct bp_network {
     float **biases;      // width[l] each, padding zero
     // Per example e of a mini-batch, row e of capacity × width[l] each.
     float **z, **a, **sigma_prime, **delta;
-    // The nonzero inputs of each example: capacity × (inputs + BP_PAD) each.
-    int32_t *nonzero_index;
-    float *nonzero_value;
+    // The nonzero inputs of each example of the mini-batch (capacity each), in a bp_sparse_inputs.
+    const uint16_t **nonzero_index;
+    const uint8_t **nonzero_value;
     int *nonzero_count;
-    const uint8_t **example_bytes;  // capacity
+    // The input each byte stands for (byte × input_scale), for input_scale.
+    float byte_value[256];
+    float byte_scale;
 };
 
 /// Threads at most, and the work (nonzero inputs × first-layer width) below which one is used:
@@ -38,8 +40,16 @@ struct bp_network {
 #define BP_MAX_THREADS 16
 #define BP_THREAD_WORK 400000L
 
-/// Examples ahead of the one being scanned whose bytes are prefetched.
-#define BP_PREFETCH_AHEAD 8
+struct bp_sparse_inputs {
+    ptrdiff_t count;
+    int inputs;
+    int64_t *start;    // example e's nonzero inputs are start[e] ..< start[e + 1]
+    uint16_t *index;   // which input, for each nonzero one
+    uint8_t *value;    // its byte
+};
+
+/// Entries a scan may write past an example's nonzero inputs.
+#define BP_SCAN_SLACK 16
 
 /// One thread's share of the first layer: neurons begin ..< end.
 struct bp_job {
@@ -55,10 +65,16 @@ struct bp_job {
 void bp_run_jobs(void *(*run)(void *), struct bp_job *jobs, int count);
 
 struct bp_kernels {
-    int (*train_step)(bp_network *, const uint8_t *, ptrdiff_t, const ptrdiff_t *, const uint8_t *, int,
+    int (*train_step)(bp_network *, const bp_sparse_inputs *, const ptrdiff_t *, const uint8_t *, int,
                       const ptrdiff_t *, int, float, float, float);
-    void (*feedforward)(bp_network *, const uint8_t *, ptrdiff_t, ptrdiff_t, int, float, float *, float *);
+    void (*feedforward)(bp_network *, const bp_sparse_inputs *, ptrdiff_t, int, float, float *, float *);
+    /// Writes the positions and bytes of the nonzero ones of n bytes, and up to BP_SCAN_SLACK
+    /// entries more; returns how many are nonzero.
+    int (*scan)(const uint8_t *x, int n, uint16_t *index, uint8_t *value);
 };
+
+/// The kernels of instruction set `isa` (a bp_isa the CPU supports).
+const struct bp_kernels *bp_kernels_for(int isa);
 
 extern const struct bp_kernels bp_kernels_portable;
 #if defined(__x86_64__)

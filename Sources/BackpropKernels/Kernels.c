@@ -18,15 +18,15 @@
 
 #define FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
 
-/// For each 8-bit mask, the lanes whose bits are set, in order, then the rest: the permutation
-/// that packs an AVX2 vector's selected lanes to the front.
-static int32_t bp_compress_order[256][8];
+/// For each 8-bit mask, the lanes whose bits are set, in order, then the rest: the byte shuffle
+/// that packs a group of eight bytes' selected lanes to the front.
+static uint8_t bp_compress_order[256][8];
 
 __attribute__((constructor)) static void bp_fill_compress_order(void) {
     for (int mask = 0; mask < 256; mask++) {
         int next = 0;
-        for (int lane = 0; lane < 8; lane++) if (mask & (1 << lane)) bp_compress_order[mask][next++] = lane;
-        for (int lane = 0; lane < 8; lane++) if (!(mask & (1 << lane))) bp_compress_order[mask][next++] = lane;
+        for (int lane = 0; lane < 8; lane++) if (mask & (1 << lane)) bp_compress_order[mask][next++] = (uint8_t)lane;
+        for (int lane = 0; lane < 8; lane++) if (!(mask & (1 << lane))) bp_compress_order[mask][next++] = (uint8_t)lane;
     }
 }
 

@@ -24,7 +24,7 @@ int bp_best_isa(void) {
     return BP_PORTABLE;
 }
 
-static const struct bp_kernels *kernels_for(int isa) {
+const struct bp_kernels *bp_kernels_for(int isa) {
 #if defined(__x86_64__)
     if (isa == BP_AVX512) return &bp_kernels_avx512;
     if (isa == BP_AVX2) return &bp_kernels_avx2;
@@ -39,7 +39,7 @@ bp_network *bp_network_create(int layer_count, const int *sizes, const int *acti
     if (!n) return NULL;
     int best = bp_best_isa();
     n->isa = isa < best ? isa : best;
-    n->kernels = kernels_for(n->isa);
+    n->kernels = bp_kernels_for(n->isa);
     n->layer_count = layer_count;
     n->inputs = sizes[0];
     n->output_error = output_error;
@@ -71,13 +71,11 @@ bp_network *bp_network_create(int layer_count, const int *sizes, const int *acti
         n->delta[l] = zeroed(batch);
         ok = n->weights[l] && n->biases[l] && n->z[l] && n->a[l] && n->sigma_prime[l] && n->delta[l];
     }
-    size_t slots = (size_t)capacity * (sizes[0] + BP_PAD);
     if (ok) {
-        n->nonzero_index = zeroed(slots * sizeof(int32_t));
-        n->nonzero_value = zeroed(slots * sizeof(float));
+        n->nonzero_index = zeroed(capacity * sizeof(uint16_t *));
+        n->nonzero_value = zeroed(capacity * sizeof(uint8_t *));
         n->nonzero_count = zeroed(capacity * sizeof(int));
-        n->example_bytes = zeroed(capacity * sizeof(uint8_t *));
-        ok = n->nonzero_index && n->nonzero_value && n->nonzero_count && n->example_bytes;
+        ok = n->nonzero_index && n->nonzero_value && n->nonzero_count;
     }
     if (!ok) {
         bp_network_destroy(n);
@@ -98,7 +96,7 @@ void bp_network_destroy(bp_network *n) {
     }
     free(n->neurons); free(n->width); free(n->activation); free(n->weights); free(n->biases);
     free(n->z); free(n->a); free(n->sigma_prime); free(n->delta);
-    free(n->nonzero_index); free(n->nonzero_value); free(n->nonzero_count); free(n->example_bytes);
+    free((void *)n->nonzero_index); free((void *)n->nonzero_value); free(n->nonzero_count);
     free(n);
 }
 
@@ -148,14 +146,13 @@ void bp_network_get_layer(const bp_network *n, int l, float *weights, float *bia
     memcpy(biases, n->biases[l], rows * sizeof(float));
 }
 
-int bp_network_train_step(bp_network *n, const uint8_t *inputs, ptrdiff_t stride, const ptrdiff_t *examples,
+int bp_network_train_step(bp_network *n, const bp_sparse_inputs *inputs, const ptrdiff_t *examples,
                           const uint8_t *labels, int count, const ptrdiff_t *next, int next_count,
                           float input_scale, float step, float keep) {
-    return n->kernels->train_step(n, inputs, stride, examples, labels, count, next, next_count, input_scale, step,
-                                  keep);
+    return n->kernels->train_step(n, inputs, examples, labels, count, next, next_count, input_scale, step, keep);
 }
 
-void bp_network_feedforward(bp_network *n, const uint8_t *inputs, ptrdiff_t stride, ptrdiff_t first, int count,
+void bp_network_feedforward(bp_network *n, const bp_sparse_inputs *inputs, ptrdiff_t first, int count,
                             float input_scale, float *z, float *a) {
-    n->kernels->feedforward(n, inputs, stride, first, count, input_scale, z, a);
+    n->kernels->feedforward(n, inputs, first, count, input_scale, z, a);
 }

@@ -2,31 +2,31 @@
 // BP4 over their weight rows only, and splitting the work between threads.
 // Part of KernelBodies.h: included once per instruction set, no include guard on purpose.
 
-/// The nonzero inputs of one example: their indices and values (byte × scale). Returns how
-/// many. `index` and `value` have room for n + 16.
-static int NAME(scan)(const uint8_t *x, int n, float scale, int32_t *index, float *value) {
+/// The nonzero ones of the n bytes x: their positions and bytes, with up to BP_SCAN_SLACK entries
+/// more written after them. Returns how many.
+static int NAME(scan)(const uint8_t *x, int n, uint16_t *index, uint8_t *value) {
     int count = 0, k = 0;
 #if defined(BP_SCAN_AVX2)
-    // Eight inputs at a time, without branches (zero and nonzero runs alternate unpredictably;
-    // skipping all-zero groups with a branch took 260 ns per MNIST image against 160):
-    // the nonzero ones are moved to the front by a permutation looked up from their bit mask,
-    // and stored with the zeros behind them overwritten next time.
-    const __m256 factor = _mm256_set1_ps(scale);
-    const __m256i step = _mm256_set1_epi32(8);
-    __m256i at = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    for (; k + 8 <= n; k += 8, at = _mm256_add_epi32(at, step)) {
-        __m256i wide = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(x + k)));
-        int nonzero = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(wide, _mm256_setzero_si256())));
-        __m256i order = _mm256_loadu_si256((const __m256i *)bp_compress_order[nonzero]);
-        __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(wide), factor);
-        _mm256_storeu_si256((__m256i *)(index + count), _mm256_permutevar8x32_epi32(at, order));
-        _mm256_storeu_ps(value + count, _mm256_permutevar8x32_ps(v, order));
+    // Eight bytes at a time, without branches (zero and nonzero runs alternate unpredictably;
+    // skipping all-zero groups with a branch was slower): the nonzero ones are moved to the front
+    // by a byte shuffle looked up from their bit mask, and stored with the zeros behind them
+    // overwritten next time; the same shuffle, on byte pairs, moves their 16-bit positions.
+    const __m128i eight = _mm_set1_epi16(8), one = _mm_set1_epi8(1);
+    __m128i at = _mm_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7);
+    for (; k + 8 <= n; k += 8, at = _mm_add_epi16(at, eight)) {
+        __m128i bytes = _mm_loadl_epi64((const __m128i *)(x + k));
+        int nonzero = ~_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_setzero_si128())) & 0xff;
+        __m128i order = _mm_loadl_epi64((const __m128i *)bp_compress_order[nonzero]);
+        __m128i twice = _mm_add_epi8(order, order);
+        __m128i pairs = _mm_unpacklo_epi8(twice, _mm_add_epi8(twice, one));
+        _mm_storel_epi64((__m128i *)(value + count), _mm_shuffle_epi8(bytes, order));
+        _mm_storeu_si128((__m128i *)(index + count), _mm_shuffle_epi8(at, pairs));
         count += __builtin_popcount(nonzero);
     }
 #endif
     for (; k < n; k++) {  // branch-free: write always, advance only past a nonzero
-        index[count] = k;
-        value[count] = (float)x[k] * scale;
+        index[count] = (uint16_t)k;
+        value[count] = x[k];
         count += x[k] != 0;
     }
     return count;
@@ -34,8 +34,8 @@ static int NAME(scan)(const uint8_t *x, int n, float scale, int32_t *index, floa
 
 /// z = b + Σₖ xₖ·w[row k] over `nv` vectors of the row, with independent partial sums.
 static inline __attribute__((always_inline)) void NAME(sparse_forward_tile)(
-    const float *w, size_t ld, const float *b, const int32_t *index, const float *value, int count,
-    float *z, const int nv) {
+    const float *w, size_t ld, const float *b, const uint16_t *index, const uint8_t *value,
+    const float *byte_value, int count, float *z, const int nv) {
     const int unroll = nv <= 2 ? 4 : 2;
     VF acc[4][TILE];
 #pragma clang loop unroll(full)
@@ -48,14 +48,14 @@ static inline __attribute__((always_inline)) void NAME(sparse_forward_tile)(
 #pragma clang loop unroll(full)
         for (int u = 0; u < unroll; u++) {
             const float *row = w + (size_t)index[i + u] * ld;
-            VF s = NAME(splat)(value[i + u]);
+            VF s = NAME(splat)(byte_value[value[i + u]]);
 #pragma clang loop unroll(full)
             for (int v = 0; v < nv; v++) acc[u][v] = FMA(s, NAME(load)(row + v * VW), acc[u][v]);
         }
     }
     for (; i < count; i++) {
         const float *row = w + (size_t)index[i] * ld;
-        VF s = NAME(splat)(value[i]);
+        VF s = NAME(splat)(byte_value[value[i]]);
 #pragma clang loop unroll(full)
         for (int v = 0; v < nv; v++) acc[0][v] = FMA(s, NAME(load)(row + v * VW), acc[0][v]);
     }
@@ -65,14 +65,14 @@ static inline __attribute__((always_inline)) void NAME(sparse_forward_tile)(
 
 /// w[row k] += (step·xₖ)·δ over `nv` vectors of the rows.
 static inline __attribute__((always_inline)) void NAME(sparse_update_tile)(
-    float *w, size_t ld, const int32_t *index, const float *value, int count, float step,
-    const float *delta, const int nv) {
+    float *w, size_t ld, const uint16_t *index, const uint8_t *value, const float *byte_value, int count,
+    float step, const float *delta, const int nv) {
     VF d[TILE];
 #pragma clang loop unroll(full)
     for (int v = 0; v < nv; v++) d[v] = NAME(load)(delta + v * VW) * step;
     for (int i = 0; i < count; i++) {
         float *row = w + (size_t)index[i] * ld;
-        VF s = NAME(splat)(value[i]);
+        VF s = NAME(splat)(byte_value[value[i]]);
 #pragma clang loop unroll(full)
         for (int v = 0; v < nv; v++) NAME(store)(row + v * VW, FMA(s, d[v], NAME(load)(row + v * VW)));
     }
@@ -90,12 +90,11 @@ static inline __attribute__((always_inline)) void NAME(sparse_update_tile)(
 /// inputs: z = b + Σₖ xₖ·w[row k], up to TILE vectors of each row at a time.
 static void NAME(sparse_forward)(bp_network *n, int m, int begin, int end) {
     const int width = n->width[0];
-    const size_t slots = (size_t)n->inputs + BP_PAD;
     for (int e = 0; e < m; e++) {
         for (int t = begin; t < end; t += TILE * VW) {
             int nv = (end - t) / VW;
-#define CALL(NV) NAME(sparse_forward_tile)(n->weights[0] + t, width, n->biases[0] + t, n->nonzero_index + e * slots, \
-                                           n->nonzero_value + e * slots, n->nonzero_count[e], \
+#define CALL(NV) NAME(sparse_forward_tile)(n->weights[0] + t, width, n->biases[0] + t, n->nonzero_index[e], \
+                                           n->nonzero_value[e], n->byte_value, n->nonzero_count[e], \
                                            n->z[0] + (size_t)e * width + t, NV)
             DISPATCH_TILE(CALL)
 #undef CALL
@@ -107,7 +106,6 @@ static void NAME(sparse_forward)(bp_network *n, int m, int begin, int end) {
 /// w → keep·w, then w[row k] += (step·xₖ)·δ for each nonzero input k.
 static void NAME(sparse_update)(bp_network *n, int m, float step, float keep, int begin, int end) {
     const int width = n->width[0];
-    const size_t slots = (size_t)n->inputs + BP_PAD;
     if (keep != 1.0f) {  // L2 weight decay, w → keep·w, over this range of neurons of every row
         for (int k = 0; k < n->inputs; k++) {
             float *row = n->weights[0] + (size_t)k * width;
@@ -117,8 +115,8 @@ static void NAME(sparse_update)(bp_network *n, int m, float step, float keep, in
     for (int t = begin; t < end; t += TILE * VW) {
         int nv = (end - t) / VW;
         for (int e = 0; e < m; e++) {
-#define CALL(NV) NAME(sparse_update_tile)(n->weights[0] + t, width, n->nonzero_index + e * slots, \
-                                          n->nonzero_value + e * slots, n->nonzero_count[e], step, \
+#define CALL(NV) NAME(sparse_update_tile)(n->weights[0] + t, width, n->nonzero_index[e], n->nonzero_value[e], \
+                                          n->byte_value, n->nonzero_count[e], step, \
                                           n->delta[0] + (size_t)e * width + t, NV)
             DISPATCH_TILE(CALL)
 #undef CALL

@@ -2,16 +2,23 @@
 // table of this instruction set's entry points.
 // Part of KernelBodies.h: included once per instruction set, no include guard on purpose.
 
-/// The forward pass of examples 0 ..< m, whose bytes start at `x[e]`.
-static void NAME(forward)(bp_network *n, int m, const uint8_t *const *x, float scale) {
-    const size_t slots = (size_t)n->inputs + BP_PAD;
-    for (int e = 0; e < m; e++) {
-        if (e + BP_PREFETCH_AHEAD < m) {  // in case the prefetch a step ahead did not reach this far
-            for (int offset = 0; offset < n->inputs; offset += 64) __builtin_prefetch(x[e + BP_PREFETCH_AHEAD] + offset);
-        }
-        n->nonzero_count[e] = NAME(scan)(x[e], n->inputs, scale, n->nonzero_index + e * slots,
-                                         n->nonzero_value + e * slots);
-    }
+/// Points example e of the mini-batch at example `example` of `inputs`.
+static inline void NAME(point_at)(bp_network *n, int e, const bp_sparse_inputs *inputs, ptrdiff_t example) {
+    int64_t start = inputs->start[example];
+    n->nonzero_index[e] = inputs->index + start;
+    n->nonzero_value[e] = inputs->value + start;
+    n->nonzero_count[e] = (int)(inputs->start[example + 1] - start);
+}
+
+/// Sets the input each byte stands for, when `scale` differs from the last one.
+static void NAME(set_scale)(bp_network *n, float scale) {
+    if (n->byte_scale == scale) return;
+    for (int b = 0; b < 256; b++) n->byte_value[b] = (float)b * scale;
+    n->byte_scale = scale;
+}
+
+/// The forward pass of examples 0 ..< m, once `point_at` has placed them.
+static void NAME(forward)(bp_network *n, int m) {
     NAME(first_layer)(n, m, 0, 1, 0);
     for (int e = 0; e < m; e++) {
         for (int l = 0; l < n->layer_count; l++) {
@@ -26,19 +33,22 @@ static void NAME(forward)(bp_network *n, int m, const uint8_t *const *x, float s
     }
 }
 
-static int NAME(train_step)(bp_network *n, const uint8_t *inputs, ptrdiff_t stride, const ptrdiff_t *examples,
+static int NAME(train_step)(bp_network *n, const bp_sparse_inputs *inputs, const ptrdiff_t *examples,
                             const uint8_t *labels, int m, const ptrdiff_t *next, int next_count, float scale,
                             float step, float keep) {
     const int last = n->layer_count - 1;
     const int outputs = n->neurons[last];
-    for (int e = 0; e < m; e++) n->example_bytes[e] = inputs + examples[e] * stride;
-    // The next mini-batch's examples are scattered over a large data set: ask for them into L2
-    // now, so that they have arrived by the time its forward pass reads them.
+    NAME(set_scale)(n, scale);
+    for (int e = 0; e < m; e++) NAME(point_at)(n, e, inputs, examples[e]);
+    // The next mini-batch's examples are scattered over a large data set: ask for their nonzero
+    // inputs into L2 now, so that they have arrived by the time its forward pass reads them.
     for (int e = 0; e < next_count; e++) {
-        const uint8_t *bytes = inputs + next[e] * stride;
-        for (int offset = 0; offset < n->inputs; offset += 64) __builtin_prefetch(bytes + offset, 0, 2);
+        int64_t start = inputs->start[next[e]], end = inputs->start[next[e] + 1];
+        const char *index = (const char *)(inputs->index + start), *value = (const char *)(inputs->value + start);
+        for (int64_t offset = 0; offset < (end - start) * 2; offset += 64) __builtin_prefetch(index + offset, 0, 2);
+        for (int64_t offset = 0; offset < end - start; offset += 64) __builtin_prefetch(value + offset, 0, 2);
     }
-    NAME(forward)(n, m, n->example_bytes, scale);
+    NAME(forward)(n, m);
     float check = 0;
     for (int e = 0; e < m; e++) {
         // BP1: δᴸ = a − y, or (a − y) ⊙ σ′(zᴸ) for the quadratic cost.
@@ -69,13 +79,14 @@ static int NAME(train_step)(bp_network *n, const uint8_t *inputs, ptrdiff_t stri
     return check == 0;
 }
 
-static void NAME(feedforward)(bp_network *n, const uint8_t *inputs, ptrdiff_t stride, ptrdiff_t first, int count,
+static void NAME(feedforward)(bp_network *n, const bp_sparse_inputs *inputs, ptrdiff_t first, int count,
                               float scale, float *z, float *a) {
     const int last = n->layer_count - 1, outputs = n->neurons[last], width = n->width[last];
+    NAME(set_scale)(n, scale);
     for (int done = 0; done < count; done += n->capacity) {
         int m = count - done < n->capacity ? count - done : n->capacity;
-        for (int e = 0; e < m; e++) n->example_bytes[e] = inputs + (first + done + e) * stride;
-        NAME(forward)(n, m, n->example_bytes, scale);
+        for (int e = 0; e < m; e++) NAME(point_at)(n, e, inputs, first + done + e);
+        NAME(forward)(n, m);
         for (int e = 0; e < m; e++) {
             for (int j = 0; j < outputs; j++) {
                 z[(size_t)(done + e) * outputs + j] = n->z[last][(size_t)e * width + j];
@@ -85,4 +96,4 @@ static void NAME(feedforward)(bp_network *n, const uint8_t *inputs, ptrdiff_t st
     }
 }
 
-const struct bp_kernels NAME(bp_kernels) = { NAME(train_step), NAME(feedforward) };
+const struct bp_kernels NAME(bp_kernels) = { NAME(train_step), NAME(feedforward), NAME(scan) };

@@ -89,11 +89,12 @@ import Testing
         let start = Network<Float>(layerSizes: [50, 1000, 10], cost: .crossEntropy, using: &generator)
         let data = Self.sparseData(classes: 10)
         let rule = UpdateRule<Float>(learningRate: 0.1, regularization: .l2(lambda: 1), trainingSetSize: 210)
+        let inputs = try #require(data.sparseInputs)
         var results: [Network<Float>] = []
         for threads in [1, 2, 3] {
             let packed = try #require(PackedNetwork(start, rule: rule, capacity: 70, choice: .automatic, threads: threads))
             for first in stride(from: 0, to: 210, by: 70) {
-                #expect(packed.step(on: data, indices: Array(0..<210)[first ..< first + 70], next: [], rule: rule))
+                #expect(packed.step(on: data, inputs: inputs, indices: Array(0..<210)[first ..< first + 70], next: [], rule: rule))
             }
             var network = start
             packed.store(into: &network)

@@ -9,9 +9,13 @@ public struct LabelledData: Equatable, Sendable {
     /// The number of classes; labels run from 0 to `classCount − 1`.
     public let classCount: Int
     /// Input bytes, one example after another.
-    public private(set) var inputBytes: [UInt8]
+    public private(set) var inputBytes: [UInt8] {
+        didSet { sparseInputsCache = SparseInputsCache() }
+    }
     /// The class of each example.
     public private(set) var labels: [UInt8]
+    /// The nonzero inputs once the kernels have needed them (see `sparseInputs`).
+    private(set) var sparseInputsCache = SparseInputsCache()
 
     /// Examples from their input bytes and labels.
     /// - Precondition: `inputBytes` holds `labels.count` inputs of `inputSize`, and every label is
@@ -30,6 +34,12 @@ public struct LabelledData: Equatable, Sendable {
     /// The number of examples.
     public var count: Int { labels.count }
 
+    /// Equal when the sizes, bytes and labels are (whatever has been worked out from them).
+    public static func == (lhs: LabelledData, rhs: LabelledData) -> Bool {
+        lhs.inputSize == rhs.inputSize && lhs.classCount == rhs.classCount && lhs.inputBytes == rhs.inputBytes
+            && lhs.labels == rhs.labels
+    }
+
     /// Examples `range`, e.g. the book's first 50,000 training images.
     public subscript(range: Range<Int>) -> LabelledData {
         LabelledData(
@@ -39,11 +49,12 @@ public struct LabelledData: Equatable, Sendable {
     }
 
     /// Keeps examples 0 ..< `count` only, in place: no copy when this value holds the only
-    /// reference to its bytes.
+    /// reference to its bytes, and the memory of the bytes dropped goes back to the system.
     public mutating func keepFirst(_ count: Int) {
         precondition((0...self.count).contains(count), "Cannot keep \(count) of \(self.count) examples")
         inputBytes.removeSubrange((count * inputSize)...)
         labels.removeSubrange(count...)
+        inputBytes.releaseSpareCapacity()
     }
 
     /// Input `i` as numbers in [0, 1].

@@ -76,7 +76,8 @@ extension Network where Scalar == Float {
     fileprivate func evaluateWithKernels(on data: LabelledData, chunkSize: Int, kernels: Kernels) -> Evaluation? {
         let outputs = outputSize
         guard data.count > 0, data.inputSize == inputSize, data.classCount == outputs,
-              let packed = PackedNetwork(self, capacity: 64, choice: kernels) else { return nil }
+              let packed = PackedNetwork(self, capacity: 64, choice: kernels),
+              let inputs = data.sparseInputs else { return nil }
         let chunk = min(chunkSize, data.count), last = layers[layers.count - 1]
         var z = [Float](repeating: 0, count: chunk * outputs), a = z, y = [Float](repeating: 0, count: outputs)
         var correct = 0, totalCost = 0.0
@@ -85,7 +86,7 @@ extension Network where Scalar == Float {
             z.withUnsafeMutableBufferPointer { z in
                 a.withUnsafeMutableBufferPointer { a in
                     y.withUnsafeMutableBufferPointer { y in
-                        packed.feedforward(data, range: range, z: z.baseAddress!, a: a.baseAddress!)
+                        packed.feedforward(inputs, range: range, z: z.baseAddress!, a: a.baseAddress!)
                         for (row, example) in range.enumerated() {
                             let label = Int(data.labels[example]), output = a.baseAddress! + row * outputs
                             if largest(of: output, count: outputs, stride: 1) == label { correct += 1 }

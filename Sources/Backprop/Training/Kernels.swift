@@ -64,7 +64,7 @@ final class PackedNetwork {
             activations.append(code)
         }
         // Wider layers are better served by BLAS, which blocks them for the cache.
-        guard network.layers[0].neurons <= 1024 else { return nil }
+        guard network.layers[0].neurons <= 1024, network.inputSize <= 65_536 else { return nil }
         for layer in network.layers.dropFirst() where layer.weights.elements.count > 65_536 { return nil }
         let sizes = network.layerSizes.map { Int32($0) }
         guard let handle = bp_network_create(Int32(network.layers.count), sizes, activations, outputError,
@@ -105,35 +105,32 @@ final class PackedNetwork {
         }
     }
 
-    /// One gradient-descent step on examples `indices` of `data` under `rule`; the examples `next`
-    /// (the next step's) are fetched into the cache meanwhile.
+    /// One gradient-descent step on examples `indices` of `data` (whose nonzero inputs are
+    /// `inputs`) under `rule`; the examples `next` (the next step's) are fetched into the cache
+    /// meanwhile.
     /// - Returns: Whether every output of the forward pass was finite.
-    func step(on data: LabelledData, indices: ArraySlice<Int>, next: ArraySlice<Int>, rule: UpdateRule<Float>) -> Bool {
-        precondition(indices.count <= capacity && data.inputSize == layerSizes[0])
+    func step(on data: LabelledData, inputs: SparseInputs, indices: ArraySlice<Int>, next: ArraySlice<Int>,
+              rule: UpdateRule<Float>) -> Bool {
+        precondition(indices.count <= capacity && inputs.inputSize == layerSizes[0] && inputs.count == data.count)
         let keep: Float = if case .l2 = rule.regularization { 1 - rule.decay } else { 1 }
         let step = -rule.learningRate / Float(indices.count)
-        return data.inputBytes.withUnsafeBufferPointer { bytes in
-            data.labels.withUnsafeBufferPointer { labels in
-                indices.withUnsafeBufferPointer { examples in
-                    next.withUnsafeBufferPointer { next in
-                        bp_network_train_step(handle, bytes.baseAddress!, data.inputSize, examples.baseAddress!,
-                                              labels.baseAddress!, Int32(examples.count), next.baseAddress,
-                                              Int32(next.count), 1 / Float(255), step, keep)
-                    }
+        return data.labels.withUnsafeBufferPointer { labels in
+            indices.withUnsafeBufferPointer { examples in
+                next.withUnsafeBufferPointer { next in
+                    bp_network_train_step(handle, inputs.handle, examples.baseAddress!, labels.baseAddress!,
+                                          Int32(examples.count), next.baseAddress, Int32(next.count), 1 / Float(255),
+                                          step, keep)
                 }
             }
         } == 1
     }
 
-    /// The output layer's weighted inputs and activations for examples `range` of `data`, one row
-    /// of outputs per example.
-    func feedforward(_ data: LabelledData, range: Range<Int>, z: UnsafeMutablePointer<Float>,
+    /// The output layer's weighted inputs and activations for examples `range` of the data set
+    /// whose nonzero inputs are `inputs`, one row of outputs per example.
+    func feedforward(_ inputs: SparseInputs, range: Range<Int>, z: UnsafeMutablePointer<Float>,
                      a: UnsafeMutablePointer<Float>) {
-        precondition(data.inputSize == layerSizes[0] && range.upperBound <= data.count)
-        data.inputBytes.withUnsafeBufferPointer { bytes in
-            bp_network_feedforward(handle, bytes.baseAddress!, data.inputSize, range.lowerBound,
-                                   Int32(range.count), 1 / Float(255), z, a)
-        }
+        precondition(inputs.inputSize == layerSizes[0] && range.upperBound <= inputs.count)
+        bp_network_feedforward(handle, inputs.handle, range.lowerBound, Int32(range.count), 1 / Float(255), z, a)
     }
 
     private static func code(of activation: Activation) -> Int32? {

@@ -186,11 +186,12 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
                                  progress: ((TrainingProgress) -> Void)?) -> MiniBatchOutcome {
         let m = configuration.miniBatchSize
         if var floats = network as? Network<Float>, let floatRule = rule as? UpdateRule<Float>,
-           let packed = PackedNetwork(floats, rule: floatRule, capacity: min(m, order.count), choice: kernels) {
+           let packed = PackedNetwork(floats, rule: floatRule, capacity: min(m, order.count), choice: kernels),
+           let inputs = data.sparseInputs {
             let outcome = Self.forEachMiniBatch(of: order, size: m, from: start, epoch: epoch, shouldStop: shouldStop,
                                                 progress: progress) { indices in
                 let next = order[indices.endIndex ..< min(indices.endIndex + m, order.count)]
-                return packed.step(on: data, indices: indices, next: next, rule: floatRule)
+                return packed.step(on: data, inputs: inputs, indices: indices, next: next, rule: floatRule)
             }
             packed.store(into: &floats)
             network = floats as! Network<Scalar>

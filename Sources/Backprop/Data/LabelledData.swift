@@ -42,7 +42,8 @@ public struct LabelledData: Equatable, Sendable {
 
     /// Examples `range`, e.g. the book's first 50,000 training images.
     public subscript(range: Range<Int>) -> LabelledData {
-        LabelledData(
+        if range == 0..<count { return self }  // all of it: shares the bytes (and their nonzero inputs)
+        return LabelledData(
             inputSize: inputSize, classCount: classCount,
             inputBytes: Array(inputBytes[range.lowerBound * inputSize ..< range.upperBound * inputSize]),
             labels: Array(labels[range]))

@@ -71,6 +71,7 @@ struct bp_kernels {
     /// Writes the positions and bytes of the nonzero ones of n bytes, and up to BP_SCAN_SLACK
     /// entries more; returns how many are nonzero.
     int (*scan)(const uint8_t *x, int n, uint16_t *index, uint8_t *value);
+    void (*sigmoid_with_bias)(float *z, float bias, float *a, float *sp, ptrdiff_t n);
 };
 
 /// The kernels of instruction set `isa` (a bp_isa the CPU supports).

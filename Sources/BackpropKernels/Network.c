@@ -24,6 +24,10 @@ int bp_best_isa(void) {
     return BP_PORTABLE;
 }
 
+void bp_sigmoid_with_bias(float *z, float bias, float *a, float *sigma_prime, ptrdiff_t n) {
+    bp_kernels_for(bp_best_isa())->sigmoid_with_bias(z, bias, a, sigma_prime, n);
+}
+
 const struct bp_kernels *bp_kernels_for(int isa) {
 #if defined(__x86_64__)
     if (isa == BP_AVX512) return &bp_kernels_avx512;

@@ -96,4 +96,5 @@ static void NAME(feedforward)(bp_network *n, const bp_sparse_inputs *inputs, ptr
     }
 }
 
-const struct bp_kernels NAME(bp_kernels) = { NAME(train_step), NAME(feedforward), NAME(scan) };
+const struct bp_kernels NAME(bp_kernels) = { NAME(train_step), NAME(feedforward), NAME(scan),
+                                             NAME(sigmoid_with_bias) };

@@ -65,3 +65,25 @@ static void NAME(activate)(int kind, const float *z, float *a, float *sp, int ne
     }
     for (int j = neurons; j < width; j++) a[j] = sp[j] = 0;
 }
+
+/// z → z + bias, a = σ(z) and σ′ = a(1 − a) over n numbers: the matrix path's sigmoid layers.
+static void NAME(sigmoid_with_bias)(float *z, float bias, float *a, float *sp, ptrdiff_t n) {
+    const VF b = NAME(splat)(bias);
+    ptrdiff_t i = 0;
+    for (; i + VW <= n; i += VW) {
+        VF zv = NAME(load)(z + i) + b, av = 1.0f / (1.0f + NAME(exp)(-zv));
+        NAME(store)(z + i, zv);
+        NAME(store)(a + i, av);
+        NAME(store)(sp + i, av * (1.0f - av));
+    }
+    if (i < n) {  // the last few through a vector's worth of scratch, so they get the same arithmetic
+        float zs[VW] = {0}, as[VW], sps[VW];
+        for (ptrdiff_t k = i; k < n; k++) zs[k - i] = z[k];
+        NAME(sigmoid_with_bias)(zs, bias, as, sps, VW);
+        for (ptrdiff_t k = i; k < n; k++) {
+            z[k] = zs[k - i];
+            a[k] = as[k - i];
+            sp[k] = sps[k - i];
+        }
+    }
+}

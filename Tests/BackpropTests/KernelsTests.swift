@@ -1,4 +1,5 @@
 @testable import Backprop
+import Foundation
 import Testing
 
 /// The kernels (sparse first layer, small dense layers, per instruction set) against the matrix
@@ -135,6 +136,22 @@ import Testing
         let sgd = StochasticGradientDescent(epochs: 3, miniBatchSize: 10, learningRate: 1e30, monitoring: [])
         #expect(throws: TrainingError.self) {
             _ = try sgd.train(&network, on: Self.sparseData(classes: 10), using: &generator, kernels: .automatic)
+        }
+    }
+
+    @Test("The matrix path's vector sigmoid for Float is within 3 ulps of σ in Double, the tail included")
+    func vectorSigmoid() {
+        let original = (0..<37).map { Float($0 - 18) * 2.7 } + [-100, 100, 0, 1e-8, -0.3]  // 42: not whole vectors
+        var z = original, a = [Float](repeating: 0, count: z.count), sp = a
+        let bias: Float = 0.25
+        Activation.sigmoid.apply(bias: bias, count: z.count, z: &z, a: &a, sigmaPrime: &sp)
+        for i in z.indices {
+            let zi = original[i] + bias, expected = Float(1 / (1 + exp(-Double(zi))))
+            #expect(z[i] == zi)
+            // eˣ is clamped to x ≥ −87, so σ(z) for z below −87 is about 10⁻³⁸ rather than smaller.
+            let tolerance = zi < -87 ? 1e-37 : 3 * expected.ulp
+            #expect(abs(a[i] - expected) <= tolerance, "σ(\(zi)) = \(a[i]), expected \(expected)")
+            #expect(sp[i] == a[i] * (1 - a[i]))
         }
     }
 

@@ -1,3 +1,4 @@
+import BackpropKernels
 import RealModule
 
 /// The function σ a neuron applies to its weighted input: a = σ(z).
@@ -55,6 +56,9 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
         a: UnsafeMutablePointer<Scalar>, sigmaPrime: UnsafeMutablePointer<Scalar>
     ) {
         switch self {
+        case .sigmoid where Scalar.self == Float.self:  // vector code: a third of libm's time
+            let float = { (p: UnsafeMutablePointer<Scalar>) in UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self) }
+            bp_sigmoid_with_bias(float(z), bias as! Float, float(a), float(sigmaPrime), count)
         case .sigmoid:
             for i in 0..<count {
                 let zi = z[i] + bias

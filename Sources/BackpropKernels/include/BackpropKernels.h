@@ -81,6 +81,10 @@ int bp_network_train_step(bp_network *network, const bp_sparse_inputs *inputs, c
 void bp_network_feedforward(bp_network *network, const bp_sparse_inputs *inputs, ptrdiff_t first, int count,
                             float input_scale, float *z, float *a);
 
+/// z → z + bias, a = σ(z) and σ′(z) = a(1 − a) for n numbers, with the kernels' vector eˣ and
+/// the best instruction set the CPU has: the sigmoid layers of the matrix path (Float).
+void bp_sigmoid_with_bias(float *z, float bias, float *a, float *sigma_prime, ptrdiff_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -32,6 +32,9 @@ static inline VF NAME(exp)(VF x) {
     return p * (VF)power;
 }
 
+/// The logistic function 1 / (1 + e⁻ᶻ).
+static inline VF NAME(sigmoid)(VF z) { return 1.0f / (1.0f + NAME(exp)(-z)); }
+
 /// a = σ(z) and σ′(z) for a row of `width` lanes, of which the first `neurons` are neurons and
 /// the rest padding, which stays zero.
 static void NAME(activate)(int kind, const float *z, float *a, float *sp, int neurons, int width) {
@@ -49,7 +52,7 @@ static void NAME(activate)(int kind, const float *z, float *a, float *sp, int ne
         for (int j = 0; j < width; j += VW) {
             VF zv = NAME(load)(z + j), av, sv;
             if (kind == BP_SIGMOID) {
-                av = 1.0f / (1.0f + NAME(exp)(-zv));
+                av = NAME(sigmoid)(zv);
                 sv = av * (1.0f - av);
             } else if (kind == BP_RELU) {
                 VI positive = zv > 0.0f;
@@ -71,7 +74,7 @@ static void NAME(sigmoid_with_bias)(float *z, float bias, float *a, float *sp, p
     const VF b = NAME(splat)(bias);
     ptrdiff_t i = 0;
     for (; i + VW <= n; i += VW) {
-        VF zv = NAME(load)(z + i) + b, av = 1.0f / (1.0f + NAME(exp)(-zv));
+        VF zv = NAME(load)(z + i) + b, av = NAME(sigmoid)(zv);
         NAME(store)(z + i, zv);
         NAME(store)(a + i, av);
         NAME(store)(sp + i, av * (1.0f - av));

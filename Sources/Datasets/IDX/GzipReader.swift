@@ -9,15 +9,12 @@ import CZlib
 final class GzipReader: ByteReader {
     let path: String
     private let compressed: [UInt8]
-    /// The whole file as libdeflate inflated it, while not yet handed out by `read(count:)`; nil
-    /// when zlib's stream reads it.
-    private var inflated: [UInt8]?
-    /// Where the next read starts in `inflated`.
-    private var position = 0
+    /// The whole file as libdeflate inflated it, read like a file in memory; nil when zlib's
+    /// stream reads it.
+    private var inflated: PlainReader?
     private var stream = z_stream()
-    private var streaming = false
     private var finished = false
-    private var produced = 0
+    private var produced = 0  // by zlib's stream
     /// The uncompressed size from the gzip trailer (ISIZE, modulo 2³²).
     private let declaredSize: Int
 
@@ -34,22 +31,22 @@ final class GzipReader: ByteReader {
         let n = compressed.count
         declaredSize = Int(compressed[n - 4]) | Int(compressed[n - 3]) << 8
             | Int(compressed[n - 2]) << 16 | Int(compressed[n - 1]) << 24
-        inflated = Self.inflateWhole(compressed, size: min(declaredSize, bound))
-        if inflated == nil {
+        if let whole = Self.inflateWhole(compressed, size: min(declaredSize, bound)) {
+            inflated = PlainReader(path: path, bytes: whole)
+        } else {
             // 15 window bits + 16: expect a gzip header and trailer, not a zlib one.
             let status = inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
             guard status == Z_OK else { throw .corruptGzip(path: path, reason: "zlib could not start (\(status))") }
-            streaming = true
         }
     }
 
-    deinit { if streaming { inflateEnd(&stream) } }
+    deinit { if inflated == nil { inflateEnd(&stream) } }  // (harmless on a stream that did not start)
 
     /// Deflate never compresses more than 1032:1, so a forged trailer cannot make us allocate
     /// more than this; within the bound, the trailer is trusted (exact for files under 4 GiB).
     private var bound: Int { compressed.count * 1032 }
 
-    var maximumRemainingBytes: Int { min(declaredSize, bound) - produced }
+    var maximumRemainingBytes: Int { inflated?.maximumRemainingBytes ?? min(declaredSize, bound) - produced }
 
     func tooShort(forDataBytes expected: Int) -> IDXError {
         .corruptGzip(path: path, reason: "the header promises \(expected) data bytes, but the gzip trailer "
@@ -57,31 +54,19 @@ final class GzipReader: ByteReader {
     }
 
     /// Whether bytes follow the end of the gzip stream.
-    var hasInputAfterStream: Bool { streaming && finished && stream.avail_in > 0 }
+    var hasInputAfterStream: Bool { inflated == nil && finished && stream.avail_in > 0 }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(IDXError) -> Int {
-        if let inflated {
-            let count = min(buffer.count, inflated.count - position)
-            inflated.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + position, byteCount: count) }
-            position += count
-            produced += count
-            return count
-        }
-        return streaming ? try readStream(into: buffer) : 0
+        if inflated != nil { return try inflated!.read(into: buffer) }
+        return try readStream(into: buffer)
     }
 
-    /// The rest of the file when `count` covers it: libdeflate's buffer itself, moved to the front
-    /// (no second copy of a 47 MB file in memory); otherwise `count` bytes read into a new array.
+    /// From libdeflate's buffer, the rest of the file is that buffer itself (no second copy of a
+    /// 47 MB file in memory); from zlib's stream, `count` bytes read into a new array.
     func read(count: Int) throws(IDXError) -> [UInt8] {
-        guard var whole = inflated, count >= whole.count - position else {
-            var reader = self  // the same reader: `readCopy` is written for structs as well
-            return try reader.readCopy(count: count)
-        }
-        inflated = []  // ours no longer, so `whole` is not copied when changed
-        whole.removeFirst(position)
-        position = 0
-        produced += whole.count
-        return whole
+        if inflated != nil { return try inflated!.read(count: count) }
+        var reader = self  // the same reader: `readCopy` is written for structs as well
+        return try reader.readCopy(count: count)
     }
 
     private func readStream(into buffer: UnsafeMutableRawBufferPointer) throws(IDXError) -> Int {

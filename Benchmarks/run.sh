@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks/run.sh: seconds per epoch of backprop beside numpy, PyTorch and JAX doing the same
 # work, interleaved in one session; large networks on two cores against OpenBLAS's sgemm rate;
-# loading, evaluation, and full `backprop train` runs' wall time and peak memory. Prints the
-# README's Markdown tables.
+# loading, evaluation, and full `backprop train` runs' wall time and peak memory; OpenBLAS alone
+# on the large network's products and one core's cache bandwidth, the floors the epochs are
+# measured against. Prints the README's Markdown tables.
 #
 #   MNIST_DIR=../shared/data/mnist Benchmarks/run.sh [--rounds N] [--quick]
 #
@@ -28,6 +29,8 @@ python3 -c 'import jax' 2>/dev/null || python3 -m pip install -q jax
 swift build -c release --product backprop >/dev/null
 swift build -c release --product BackpropBenchmark >/dev/null
 bin=$(swift build -c release --show-bin-path)
+bandwidth="$bin/memory_bandwidth"
+clang -O3 -march=native -o "$bandwidth" Benchmarks/tools/memory_bandwidth.c
 
 results=$(mktemp)
 ours() { "$bin/BackpropBenchmark" "$@" >>"$results"; }
@@ -56,7 +59,10 @@ for round in $(seq "$rounds"); do
     ours epoch --layers "$layers" --mini-batch-size 100 --epochs 2 --threads 2
     ours epoch --layers "$layers" --mini-batch-size 100 --epochs 2 --threads 2 --kernels blas
   done
+  # OpenBLAS alone on the products of [784, 1000, 1000, 10]'s epoch: what the matrix path could reach.
+  ours products --layers 784,1000,1000,10 --mini-batch-size 100 --threads 2
   for threads in 1 2; do ours sgemm --size 2048 --threads "$threads"; done
+  "$bandwidth" >>"$results"  # one core's cache bandwidth: the floor of the kernels' first layer
   ours load
   ours evaluate
   ours evaluate --kernels blas

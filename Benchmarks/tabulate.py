@@ -64,6 +64,41 @@ if large:
             cells += [f"{seconds:.3f} s", f"{rate:.0f}", f"{100 * rate / sgemm.get(2, rate):.0f}%"]
         print(f"| [{layers.replace(',', ', ')}] | " + " | ".join(cells) + " |")
 
+products = each("products")
+if products:
+    layers = products[0]["layers"]
+    seconds = statistics.median(r["seconds"] for r in products)
+    rate = statistics.median(r["gflops"] for r in products)
+    epoch = median(layers, 100, "backprop-blas", 2)
+    print(f"\nOpenBLAS alone on the products of [{layers.replace(',', ', ')}]'s epoch (the same shapes and transposes, "
+          f"two threads, random numbers): {seconds:.3f} s, {rate:.0f} GFLOP/s, {100 * rate / sgemm.get(2, rate):.0f}% "
+          f"of its 2-core sgemm on large squares"
+          + (f"; backprop's matrix path took {epoch:.3f} s for the whole epoch, {100 * seconds / epoch:.0f}% of it "
+             f"those products alone." if epoch else "."))
+
+bandwidth = defaultdict(lambda: ([], []))
+for r in each("bandwidth"):
+    bandwidth[r["kilobytes"]][0].append(r["read_gbs"])
+    bandwidth[r["kilobytes"]][1].append(r["update_gbs"])
+read = {kb: statistics.median(v[0]) for kb, v in bandwidth.items()}
+update = {kb: statistics.median(v[1]) for kb, v in bandwidth.items()}
+nonzero = next((r["nonzero_per_image"] for r in each("load") if "nonzero_per_image" in r), None)
+if read:
+    print("\nOne core's cache bandwidth (`Benchmarks/tools/memory_bandwidth.c`, GB/s, reading / reading and writing "
+          "back): " + "; ".join(f"{kb} KB {read[kb]:.0f} / {update[kb]:.0f}" for kb in sorted(read)) + ".")
+if read and nonzero:
+    # The kernels' first layer moves one row of weights (neurons padded to 16 floats) per nonzero
+    # pixel: read in the forward pass, read and written back in BP4; evaluation only reads.
+    floors = []
+    for neurons, kb in ((30, 100), (100, 352)):
+        row = (neurons + 15) // 16 * 16 * 4
+        moved = 50000 * nonzero * row / 1e9
+        floors.append(f"[784, {neurons}, 10] {moved / read[kb] + moved / update[kb]:.3f} s per epoch")
+    evaluation_floor = 10000 * nonzero * 128 / 1e9 / read[100]
+    print(f"The kernels' first layer at that bandwidth ({nonzero:.1f} nonzero pixels per image, a row of weights "
+          f"moved per nonzero pixel) cannot take less than: " + ", ".join(floors)
+          + f" (any mini-batch size); evaluating [784, 30, 10] on 10,000 images {1000 * evaluation_floor:.1f} ms.")
+
 load = [r["seconds"] for r in each("load")]
 evaluation = {r["kernels"]: [] for r in each("evaluate")}
 for r in each("evaluate"):

@@ -3,6 +3,7 @@
 //   backprop-benchmark epoch --layers 784,30,10 --mini-batch-size 10 --epochs 5 --threads 1
 //   backprop-benchmark sgemm --size 2048 --threads 2
 //   backprop-benchmark load | evaluate [--kernels blas]
+//   backprop-benchmark products [--layers 784,1000,1000,10] [--mini-batch-size 100] [--threads N]
 //
 // Prints one line of JSON per measurement for Benchmarks/run.sh to tabulate.
 import Backprop
@@ -62,7 +63,11 @@ case "load":
     for _ in 0..<5 {
         times.append(clock.measure { _ = try? MNIST(directory: directory) }.inSeconds)
     }
-    print(#"{"impl":"load","seconds":\#(median(times))}"#)
+    // And the nonzero pixels of an image, on average over the 50,000 training images: the rows the
+    // kernels' first layer reads and writes per example.
+    guard let mnist = try? MNIST(directory: directory) else { fail("cannot read MNIST from \(directory)") }
+    let nonzero = mnist.training.inputBytes.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
+    print(#"{"impl":"load","seconds":\#(median(times)),"nonzero_per_image":\#(Double(nonzero) / Double(mnist.training.count))}"#)
 
 case "evaluate":
     // Seconds to evaluate [784, 30, 10] on the 10,000 test images, median of 20.
@@ -76,6 +81,43 @@ case "evaluate":
     let times = (0..<20).map { _ in clock.measure { _ = network.evaluate(on: mnist.test, kernels: kernels) }.inSeconds }
     let inUse = kernels.resolved(for: network, configuration: StochasticGradientDescent())
     print(#"{"impl":"evaluate","seconds":\#(median(times)),"kernels":"\#(inUse.rawValue)"}"#)
+
+case "products":
+    // OpenBLAS alone on the products the matrix path makes in one epoch of `layers` (forward
+    // W·A, BP2 Wᵀ·Δ, BP4 W += Δ·Aᵀ, with the same shapes and transposes as MiniBatch), on random
+    // numbers, median of 3 epochs: the most the matrix path could reach with this BLAS.
+    let layers = option("layers", default: "784,1000,1000,10").split(separator: ",").compactMap { Int($0) }
+    let m = Int(option("mini-batch-size", default: "100")) ?? 100
+    let examples = Int(option("examples", default: "50000")) ?? 50000
+    var generator = SeededGenerator(seed: 3)
+    func random(_ rows: Int, _ columns: Int) -> Matrix<Float> {
+        Matrix(rows: rows, columns: columns, elements: (0..<rows * columns).map { _ in Float(generator.nextUniform()) - 0.5 })
+    }
+    let pairs = Array(zip(layers, layers.dropFirst()))
+    var weights = pairs.map { random($1, $0) }
+    let inputRows = random(m, layers[0])  // the mini-batch's inputs, one example per row
+    let activations = pairs.map { random($1, m) }
+    var z = activations, delta = activations, below = activations
+    var flops = 0.0
+    for (l, (inputs, neurons)) in pairs.enumerated() { flops += Double(2 * inputs * neurons * m) * (l == 0 ? 2 : 3) }
+    let clock = ContinuousClock()
+    let times = (0..<3).map { _ in
+        clock.measure {
+            for _ in 0..<(examples / m) {
+                for l in weights.indices {
+                    if l == 0 { z[0].assignProduct(weights[0], inputRows, transposeB: true) }
+                    else { z[l].assignProduct(weights[l], activations[l - 1]) }
+                }
+                for l in weights.indices.reversed() {
+                    if l > 0 { below[l - 1].assignProduct(weights[l], delta[l], transposeA: true) }
+                    if l == 0 { weights[0].assignProduct(delta[0], inputRows, alpha: -1e-6, beta: 1) }
+                    else { weights[l].assignProduct(delta[l], activations[l - 1], transposeB: true, alpha: -1e-6, beta: 1) }
+                }
+            }
+        }.inSeconds
+    }
+    let gflops = flops * Double(examples / m) / median(times) / 1e9
+    print(#"{"impl":"products","layers":"\#(layers.map(String.init).joined(separator: ","))","mb":\#(m),"threads":\#(threads),"seconds":\#(median(times)),"gflops":\#(gflops)}"#)
 
 case "sgemm":
     let n = Int(option("size", default: "2048")) ?? 2048

@@ -97,6 +97,24 @@ struct DownloadTests {
         }
     }
 
+    @Test("A mirror that cannot be reached is a clear error, and nothing is written")
+    func unreachableMirror() async throws {
+        let destination = try IDXFixtures()
+        defer { destination.remove() }
+        var server: LocalHTTPServer? = try LocalHTTPServer(serving: destination.directory)
+        let closed = server!.baseURL
+        server = nil  // stopped: nothing listens on its port any more
+        do {
+            try await MNISTDownloader(mirror: closed).download(into: destination.directory + "/out")
+            Issue.record("the download should have failed")
+        } catch let error as DownloadError {
+            guard case .unreachable(let url, _) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(url == closed.absoluteString + "train-images-idx3-ubyte.gz")
+            #expect(error.description.contains("--data DIR or MNIST_DIR"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: destination.directory + "/out").isEmpty)
+    }
+
     @Test("The real files match the published checksums",
           .enabled(if: ProcessInfo.processInfo.environment["MNIST_DIR"] != nil))
     func realChecksums() async throws {

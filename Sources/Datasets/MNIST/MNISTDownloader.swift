@@ -43,7 +43,12 @@ public struct MNISTDownloader: Sendable {
                 continue
             }
             let url = mirror.appendingPathComponent(file.rawValue + ".gz")
-            let (body, response) = try await URLSession.shared.data(from: url)
+            let body: Data, response: URLResponse
+            do {
+                (body, response) = try await URLSession.shared.data(from: url)
+            } catch {
+                throw DownloadError.unreachable(url: url.absoluteString, reason: (error as NSError).localizedDescription)
+            }
             if let http = response as? HTTPURLResponse, http.statusCode != 200 {
                 throw DownloadError.httpStatus(url: url.absoluteString, status: http.statusCode)
             }
@@ -90,6 +95,8 @@ func gunzip(path: String) throws(IDXError) -> [UInt8] {
 
 /// Why a download failed.
 public enum DownloadError: Error, Equatable, CustomStringConvertible {
+    /// The request got no answer: no network, an unknown host, a refused connection.
+    case unreachable(url: String, reason: String)
     case httpStatus(url: String, status: Int)
     case notGzip(url: String, reason: String)
     case checksumMismatch(url: String, expected: String, actual: String)
@@ -97,6 +104,10 @@ public enum DownloadError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .unreachable(let url, let reason):
+            return "cannot download \(url): \(reason). Without a network, put train-images-idx3-ubyte.gz, "
+                + "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz in a "
+                + "folder and name it with --data DIR or MNIST_DIR"
         case .httpStatus(let url, let status):
             return "\(url): the server answered HTTP \(status)"
         case .notGzip(let url, let reason):

@@ -20,6 +20,11 @@ def median(layers, mb, impl, threads=1):
     return statistics.median(runs) if runs else None
 
 
+def shown(layers):
+    """"784,30,10" as the README writes it: 784, 30, 10."""
+    return layers.replace(",", ", ")
+
+
 def each(impl):
     return [r for r in rows if r["impl"] == impl]
 
@@ -43,7 +48,7 @@ for layers, mb in small:
     def cell(impl):
         seconds = median(layers, mb, impl)
         return "–" if seconds is None else f"{seconds:.3f} s ({seconds / ours:.1f}×)"
-    print(f"| [{layers.replace(',', ', ')}] | {mb} | **{ours:.3f} s** | {gflop[(layers, mb)] / ours:.0f} | "
+    print(f"| [{shown(layers)}] | {mb} | **{ours:.3f} s** | {gflop[(layers, mb)] / ours:.0f} | "
           + " | ".join(cell(impl) for impl, _ in peers) + " |")
 print("\nSeconds per epoch of 50,000 images, one core (median); in brackets, how many times longer than "
       "backprop. GFLOP/s counts the dense products' arithmetic (forward, BP2, BP4) per second, "
@@ -62,7 +67,7 @@ if large:
                 continue
             rate = gflop[(layers, mb)] / seconds
             cells += [f"{seconds:.3f} s", f"{rate:.0f}", f"{100 * rate / sgemm.get(2, rate):.0f}%"]
-        print(f"| [{layers.replace(',', ', ')}] | " + " | ".join(cells) + " |")
+        print(f"| [{shown(layers)}] | " + " | ".join(cells) + " |")
 
 products = each("products")
 if products:
@@ -70,18 +75,18 @@ if products:
     seconds = statistics.median(r["seconds"] for r in products)
     rate = statistics.median(r["gflops"] for r in products)
     epoch = median(layers, 100, "backprop-blas", 2)
-    print(f"\nOpenBLAS alone on the products of [{layers.replace(',', ', ')}]'s epoch (the same shapes and transposes, "
+    print(f"\nOpenBLAS alone on the products of [{shown(layers)}]'s epoch (the same shapes and transposes, "
           f"two threads, random numbers): {seconds:.3f} s, {rate:.0f} GFLOP/s, {100 * rate / sgemm.get(2, rate):.0f}% "
           f"of its 2-core sgemm on large squares"
           + (f"; backprop's matrix path took {epoch:.3f} s for the whole epoch, {100 * seconds / epoch:.0f}% of it "
              f"those products alone." if epoch else "."))
 
-bandwidth = defaultdict(lambda: ([], []))
-for r in each("bandwidth"):
-    bandwidth[r["kilobytes"]][0].append(r["read_gbs"])
-    bandwidth[r["kilobytes"]][1].append(r["update_gbs"])
-read = {kb: statistics.median(v[0]) for kb, v in bandwidth.items()}
-update = {kb: statistics.median(v[1]) for kb, v in bandwidth.items()}
+def bandwidth_median(kind):  # GB/s per buffer size, median over the rounds
+    sizes = {r["kilobytes"] for r in each("bandwidth")}
+    return {kb: statistics.median(r[kind] for r in each("bandwidth") if r["kilobytes"] == kb) for kb in sizes}
+
+
+read, update = bandwidth_median("read_gbs"), bandwidth_median("update_gbs")
 nonzero = next((r["nonzero_per_image"] for r in each("load") if "nonzero_per_image" in r), None)
 if read:
     print("\nOne core's cache bandwidth (`Benchmarks/tools/memory_bandwidth.c`, GB/s, reading / reading and writing "
@@ -89,12 +94,14 @@ if read:
 if read and nonzero:
     # The kernels' first layer moves one row of weights (neurons padded to 16 floats) per nonzero
     # pixel: read in the forward pass, read and written back in BP4; evaluation only reads.
+    def gigabytes(images, neurons):
+        return images * nonzero * ((neurons + 15) // 16 * 16 * 4) / 1e9  # one padded row per nonzero pixel
+
     floors = []
-    for neurons, kb in ((30, 100), (100, 352)):
-        row = (neurons + 15) // 16 * 16 * 4
-        moved = 50000 * nonzero * row / 1e9
+    for neurons, kb in ((30, 100), (100, 352)):  # weights of 100 and 352 KB
+        moved = gigabytes(50000, neurons)
         floors.append(f"[784, {neurons}, 10] {moved / read[kb] + moved / update[kb]:.3f} s per epoch")
-    evaluation_floor = 10000 * nonzero * 128 / 1e9 / read[100]
+    evaluation_floor = gigabytes(10000, 30) / read[100]
     print(f"The kernels' first layer at that bandwidth ({nonzero:.1f} nonzero pixels per image, a row of weights "
           f"moved per nonzero pixel) cannot take less than: " + ", ".join(floors)
           + f" (any mini-batch size); evaluating [784, 30, 10] on 10,000 images {1000 * evaluation_floor:.1f} ms.")
@@ -134,12 +141,12 @@ for layers, mb, target, jax_there in [("784,30,10", 10, 0.05, 0.11), ("784,100,1
     if ours is None or jax is None:
         continue
     need = jax_there / target
-    print(f"| [{layers.replace(',', ', ')}], mini-batch {mb}: ≤ {target} s | ≥ {need:.2f}× faster | "
+    print(f"| [{shown(layers)}], mini-batch {mb}: ≤ {target} s | ≥ {need:.2f}× faster | "
           f"{ours:.3f} s, {jax / ours:.2f}× faster than JAX's {jax:.3f} s | {'yes' if jax / ours >= need else 'no'} |")
 for layers, _ in large:
     seconds = [s for s in (median(layers, 100, impl, 2) for impl in ("backprop", "backprop-blas")) if s]
     share = gflop[(layers, 100)] / min(seconds) / sgemm.get(2, 1)
-    print(f"| [{layers.replace(',', ', ')}], mini-batch 100, two threads: ≥ 70% of 2-core sgemm | – | "
+    print(f"| [{shown(layers)}], mini-batch 100, two threads: ≥ 70% of 2-core sgemm | – | "
           f"{100 * share:.0f}% | {'yes' if share >= 0.7 else 'no'} |")
 if full:
     print(f"| `backprop train` end to end ≤ 2 s | – | {full['wall_s']:.2f} s | {'yes' if full['wall_s'] <= 2 else 'no'} |")

@@ -77,6 +77,9 @@ struct bp_kernels {
 /// The kernels of instruction set `isa` (a bp_isa the CPU supports).
 const struct bp_kernels *bp_kernels_for(int isa);
 
+/// `isa`, or the best instruction set the CPU has when it lacks that one.
+int bp_usable_isa(int isa);
+
 extern const struct bp_kernels bp_kernels_portable;
 #if defined(__x86_64__)
 extern const struct bp_kernels bp_kernels_avx2;

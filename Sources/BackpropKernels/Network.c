@@ -24,8 +24,20 @@ int bp_best_isa(void) {
     return BP_PORTABLE;
 }
 
+int bp_usable_isa(int isa) {
+    int best = bp_best_isa();
+    return isa < best ? isa : best;
+}
+
 void bp_sigmoid_with_bias(float *z, float bias, float *a, float *sigma_prime, ptrdiff_t n) {
-    bp_kernels_for(bp_best_isa())->sigmoid_with_bias(z, bias, a, sigma_prime, n);
+    // Called for every neuron of every mini-batch on the matrix path: the table is found once.
+    static const struct bp_kernels *best;
+    const struct bp_kernels *kernels = __atomic_load_n(&best, __ATOMIC_RELAXED);
+    if (!kernels) {
+        kernels = bp_kernels_for(bp_best_isa());
+        __atomic_store_n(&best, kernels, __ATOMIC_RELAXED);
+    }
+    kernels->sigmoid_with_bias(z, bias, a, sigma_prime, n);
 }
 
 const struct bp_kernels *bp_kernels_for(int isa) {
@@ -41,8 +53,7 @@ bp_network *bp_network_create(int layer_count, const int *sizes, const int *acti
     if (layer_count < 1 || capacity < 1) return NULL;
     bp_network *n = calloc(1, sizeof *n);
     if (!n) return NULL;
-    int best = bp_best_isa();
-    n->isa = isa < best ? isa : best;
+    n->isa = bp_usable_isa(isa);
     n->kernels = bp_kernels_for(n->isa);
     n->layer_count = layer_count;
     n->inputs = sizes[0];

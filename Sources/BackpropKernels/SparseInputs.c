@@ -31,8 +31,7 @@ bp_sparse_inputs *bp_sparse_inputs_create(const uint8_t *inputs, int n, ptrdiff_
         return NULL;
     }
     // In order: the entries a scan writes past an example's end are overwritten by the next one.
-    int best = bp_best_isa();
-    const struct bp_kernels *kernels = bp_kernels_for(isa < best ? isa : best);
+    const struct bp_kernels *kernels = bp_kernels_for(bp_usable_isa(isa));
     for (ptrdiff_t e = 0; e < count; e++) {
         kernels->scan(inputs + e * n, n, s->index + s->start[e], s->value + s->start[e]);
     }

@@ -136,10 +136,12 @@ static void *NAME(first_layer_job)(void *argument) {
 /// large enough.
 static void NAME(first_layer)(bp_network *n, int m, float step, float keep, int update) {
     const int width = n->width[0], tile = TILE * VW, tiles = (width + tile - 1) / tile;
-    long work = 0;
-    for (int e = 0; e < m; e++) work += n->nonzero_count[e];
     int threads = n->threads < tiles ? n->threads : tiles;
-    if (work * width < BP_THREAD_WORK) threads = 1;
+    if (threads > 1) {  // worth starting threads for?
+        long work = 0;
+        for (int e = 0; e < m; e++) work += n->nonzero_count[e];
+        if (work * width < BP_THREAD_WORK) threads = 1;
+    }
     struct bp_job jobs[BP_MAX_THREADS];
     for (int j = 0; j < threads; j++) {
         int begin = tiles * j / threads * tile, end = tiles * (j + 1) / threads * tile;

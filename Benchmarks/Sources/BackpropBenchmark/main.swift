@@ -21,6 +21,20 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
+/// The --layers option: neurons per layer, input first.
+func layersOption(default value: String) -> [Int] {
+    option("layers", default: value).split(separator: ",").compactMap { Int($0) }
+}
+
+/// The dense products' arithmetic per example: forward w·a (2·n_in·n_out per layer), backward
+/// Δ·aᵀ for every layer and wᵀ·Δ for all but the first.
+func flopsPerExample(_ layers: [Int]) -> Double {
+    zip(layers, layers.dropFirst()).enumerated().reduce(0) { total, layer in
+        let (l, (inputs, neurons)) = layer
+        return total + Double(2 * inputs * neurons) * (l == 0 ? 2 : 3)
+    }
+}
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("backprop-benchmark: \(message)\n".utf8))
     exit(1)
@@ -31,7 +45,7 @@ BLASBackend.threadCount = threads
 
 switch CommandLine.arguments.dropFirst().first {
 case "epoch":
-    let layers = option("layers", default: "784,30,10").split(separator: ",").compactMap { Int($0) }
+    let layers = layersOption(default: "784,30,10")
     let miniBatchSize = Int(option("mini-batch-size", default: "10")) ?? 10
     let epochs = Int(option("epochs", default: "5")) ?? 5
     let directory = MNISTLocation.directory(explicit: option("data", default: ""))
@@ -45,13 +59,7 @@ case "epoch":
     do { history = try sgd.train(&network, on: mnist.training, using: &generator, kernels: kernels) } catch { fail("\(error)") }
     let seconds = history.epochs.map(\.trainingSeconds)
     let inUse = kernels.resolved(for: network, configuration: sgd)
-    // FLOPs per example: forward w·a (2·n_in·n_out per layer), backward Δ·aᵀ for every layer and
-    // wᵀ·Δ for all but the first.
-    var flops = 0.0
-    for (l, (inputs, neurons)) in zip(layers, layers.dropFirst()).enumerated() {
-        flops += Double(2 * inputs * neurons) * (l == 0 ? 2 : 3)
-    }
-    flops *= Double(mnist.training.count)
+    let flops = flopsPerExample(layers) * Double(mnist.training.count)
     let accuracy = network.evaluate(on: mnist.test).accuracy
     print(#"{"impl":"backprop","layers":"\#(layers.map(String.init).joined(separator: ","))","mb":\#(miniBatchSize),"threads":\#(threads),"median_s":\#(median(seconds)),"min_s":\#(seconds.min()!),"gflop_per_epoch":\#(flops / 1e9),"test_accuracy":\#(accuracy),"core":"\#(BLASBackend.coreName)","kernels":"\#(inUse.rawValue)"}"#)
 
@@ -59,13 +67,13 @@ case "load":
     // Seconds to read MNIST from its gzipped files (60,000 + 10,000 images), median of 5.
     let directory = MNISTLocation.directory(explicit: option("data", default: ""))
     let clock = ContinuousClock()
-    var times: [Double] = []
+    var times: [Double] = [], loaded: MNIST?
     for _ in 0..<5 {
-        times.append(clock.measure { _ = try? MNIST(directory: directory) }.inSeconds)
+        times.append(clock.measure { loaded = try? MNIST(directory: directory) }.inSeconds)
     }
     // And the nonzero pixels of an image, on average over the 50,000 training images: the rows the
     // kernels' first layer reads and writes per example.
-    guard let mnist = try? MNIST(directory: directory) else { fail("cannot read MNIST from \(directory)") }
+    guard let mnist = loaded else { fail("cannot read MNIST from \(directory)") }
     let nonzero = mnist.training.inputBytes.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
     print(#"{"impl":"load","seconds":\#(median(times)),"nonzero_per_image":\#(Double(nonzero) / Double(mnist.training.count))}"#)
 
@@ -86,7 +94,7 @@ case "products":
     // OpenBLAS alone on the products the matrix path makes in one epoch of `layers` (forward
     // W·A, BP2 Wᵀ·Δ, BP4 W += Δ·Aᵀ, with the same shapes and transposes as MiniBatch), on random
     // numbers, median of 3 epochs: the most the matrix path could reach with this BLAS.
-    let layers = option("layers", default: "784,1000,1000,10").split(separator: ",").compactMap { Int($0) }
+    let layers = layersOption(default: "784,1000,1000,10")
     let m = Int(option("mini-batch-size", default: "100")) ?? 100
     let examples = Int(option("examples", default: "50000")) ?? 50000
     var generator = SeededGenerator(seed: 3)
@@ -97,9 +105,8 @@ case "products":
     var weights = pairs.map { random($1, $0) }
     let inputRows = random(m, layers[0])  // the mini-batch's inputs, one example per row
     let activations = pairs.map { random($1, m) }
-    var z = activations, delta = activations, below = activations
-    var flops = 0.0
-    for (l, (inputs, neurons)) in pairs.enumerated() { flops += Double(2 * inputs * neurons * m) * (l == 0 ? 2 : 3) }
+    let delta = activations  // any numbers will do for the errors
+    var z = activations, below = activations
     let clock = ContinuousClock()
     let times = (0..<3).map { _ in
         clock.measure {
@@ -116,7 +123,7 @@ case "products":
             }
         }.inSeconds
     }
-    let gflops = flops * Double(examples / m) / median(times) / 1e9
+    let gflops = flopsPerExample(layers) * Double(examples / m * m) / median(times) / 1e9
     print(#"{"impl":"products","layers":"\#(layers.map(String.init).joined(separator: ","))","mb":\#(m),"threads":\#(threads),"seconds":\#(median(times)),"gflops":\#(gflops)}"#)
 
 case "sgemm":

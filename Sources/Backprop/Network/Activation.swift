@@ -58,7 +58,7 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
         switch self {
         case .sigmoid where Scalar.self == Float.self:  // vector code: a third of libm's time
             let float = { (p: UnsafeMutablePointer<Scalar>) in UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self) }
-            bp_sigmoid_with_bias(float(z), bias as! Float, float(a), float(sigmaPrime), count)
+            bp_sigmoid_with_bias(float(z), unsafeBitCast(bias, to: Float.self), float(a), float(sigmaPrime), count)
         case .sigmoid:
             for i in 0..<count {
                 let zi = z[i] + bias

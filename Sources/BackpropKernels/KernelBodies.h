@@ -11,6 +11,8 @@ typedef int32_t NAME(vi) __attribute__((vector_size(VW * 4), aligned(4)));
 
 #include "VectorMath.h"
 #include "SparseLayer.h"
+#include "GroupedLayer.h"
+#include "FirstLayer.h"
 #include "DenseLayers.h"
 #include "Steps.h"
 

@@ -92,6 +92,11 @@ bp_network *bp_network_create(int layer_count, const int *sizes, const int *acti
         n->nonzero_count = zeroed(capacity * sizeof(int));
         ok = n->nonzero_index && n->nonzero_value && n->nonzero_count;
     }
+    n->grouping = 1;
+    if (ok && (n->groups = bp_groups_create(n->inputs, n->width[0], capacity))) {
+        n->scaled_delta = zeroed((size_t)capacity * n->width[0] * sizeof(float));
+        ok = n->scaled_delta != NULL;
+    }
     if (!ok) {
         bp_network_destroy(n);
         return NULL;
@@ -112,10 +117,16 @@ void bp_network_destroy(bp_network *n) {
     free(n->neurons); free(n->width); free(n->activation); free(n->weights); free(n->biases);
     free(n->z); free(n->a); free(n->sigma_prime); free(n->delta);
     free((void *)n->nonzero_index); free((void *)n->nonzero_value); free(n->nonzero_count);
+    bp_groups_destroy(n->groups); free(n->scaled_delta);
     free(n);
 }
 
 int bp_network_isa(const bp_network *n) { return n->isa; }
+
+int bp_network_set_grouping(bp_network *n, int enabled) {
+    n->grouping = enabled != 0;
+    return n->groups != NULL;
+}
 
 void bp_network_set_threads(bp_network *n, int threads) {
     n->threads = threads < 1 ? 1 : threads > BP_MAX_THREADS ? BP_MAX_THREADS : threads;

@@ -1,5 +1,5 @@
-// The first layer, whose inputs are mostly zero: finding the nonzero inputs, the forward pass and
-// BP4 over their weight rows only, and splitting the work between threads.
+// The first layer, whose inputs are mostly zero, example by example: finding the nonzero inputs,
+// and the forward pass and BP4 over their weight rows only.
 // Part of KernelBodies.h: included once per instruction set, no include guard on purpose.
 
 /// The nonzero ones of the n bytes x: their positions and bytes, with up to BP_SCAN_SLACK entries
@@ -102,16 +102,21 @@ static void NAME(sparse_forward)(bp_network *n, int m, int begin, int end) {
     }
 }
 
+/// L2 weight decay, w → keep·w, over the first layer's neurons begin ..< end of every row.
+static void NAME(decay)(bp_network *n, float keep, int begin, int end) {
+    if (keep == 1.0f) return;
+    const int width = n->width[0];
+    for (int k = 0; k < n->inputs; k++) {
+        float *row = n->weights[0] + (size_t)k * width;
+        for (int j = begin; j < end; j += VW) NAME(store)(row + j, NAME(load)(row + j) * keep);
+    }
+}
+
 /// L2 decay and BP4 for the first layer's neurons begin ..< end over examples 0 ..< m:
 /// w → keep·w, then w[row k] += (step·xₖ)·δ for each nonzero input k.
 static void NAME(sparse_update)(bp_network *n, int m, float step, float keep, int begin, int end) {
     const int width = n->width[0];
-    if (keep != 1.0f) {  // L2 weight decay, w → keep·w, over this range of neurons of every row
-        for (int k = 0; k < n->inputs; k++) {
-            float *row = n->weights[0] + (size_t)k * width;
-            for (int j = begin; j < end; j += VW) NAME(store)(row + j, NAME(load)(row + j) * keep);
-        }
-    }
+    NAME(decay)(n, keep, begin, end);
     for (int t = begin; t < end; t += TILE * VW) {
         int nv = (end - t) / VW;
         for (int e = 0; e < m; e++) {
@@ -122,30 +127,4 @@ static void NAME(sparse_update)(bp_network *n, int m, float step, float keep, in
 #undef CALL
         }
     }
-}
-
-static void *NAME(first_layer_job)(void *argument) {
-    struct bp_job *job = argument;
-    if (job->update) NAME(sparse_update)(job->network, job->m, job->step, job->keep, job->begin, job->end);
-    else NAME(sparse_forward)(job->network, job->m, job->begin, job->end);
-    return NULL;
-}
-
-/// The first layer's sparse forward pass (update = 0) or L2 decay and BP4 (update = 1) over
-/// examples 0 ..< m, its neurons split between threads when the network has them and the work is
-/// large enough.
-static void NAME(first_layer)(bp_network *n, int m, float step, float keep, int update) {
-    const int width = n->width[0], tile = TILE * VW, tiles = (width + tile - 1) / tile;
-    int threads = n->threads < tiles ? n->threads : tiles;
-    if (threads > 1) {  // worth starting threads for?
-        long work = 0;
-        for (int e = 0; e < m; e++) work += n->nonzero_count[e];
-        if (work * width < BP_THREAD_WORK) threads = 1;
-    }
-    struct bp_job jobs[BP_MAX_THREADS];
-    for (int j = 0; j < threads; j++) {
-        int begin = tiles * j / threads * tile, end = tiles * (j + 1) / threads * tile;
-        jobs[j] = (struct bp_job){ n, m, step, keep, begin, end < width ? end : width, update };
-    }
-    bp_run_jobs(NAME(first_layer_job), jobs, threads);
 }

@@ -37,6 +37,8 @@ import Testing
         Case(sizes: [50, 33, 20, 10], hidden: .relu, output: .softmax, cost: .logLikelihood, miniBatch: 16),
         Case(sizes: [50, 100, 10], hidden: .linear, output: .linear, miniBatch: 1, eta: 0.001),
         Case(sizes: [50, 10], cost: .crossEntropy),  // one layer: the sparse layer is the output
+        // BP4 by input (a wide first layer, 40 examples), then by example for the last 10.
+        Case(sizes: [50, 100, 10], cost: .crossEntropy, regularization: .l2(lambda: 5), miniBatch: 40),
     ]
 
     func trained(_ c: Case, kernels: Kernels) throws -> Network<Float> {
@@ -103,6 +105,29 @@ import Testing
         }
         #expect(results[0] != start)
         #expect(results[1] == results[0] && results[2] == results[0])
+    }
+
+    @Test(arguments: [[50, 100, 10], [50, 1000, 10]], [1, 2])
+    func bp4ByInputGivesTheWeightsOfBP4ByExample(sizes: [Int], threads: Int) throws {
+        var generator = SeededGenerator(seed: 4)
+        let start = Network<Float>(layerSizes: sizes, using: &generator)
+        let data = Self.sparseData(classes: 10)
+        let rule = UpdateRule<Float>(learningRate: 0.5, regularization: .l2(lambda: 1), trainingSetSize: 210)
+        let inputs = try #require(data.sparseInputs)
+        var results: [Network<Float>] = []
+        for grouping in [false, true] {
+            let packed = try #require(PackedNetwork(start, rule: rule, capacity: 70, choice: .automatic, threads: threads))
+            #expect(packed.allowGrouping(grouping), "BP4 by input should apply to \(sizes) with 70 examples")
+            for (first, count) in [(0, 70), (70, 40), (110, 32), (142, 68)] {
+                let indices = Array(0..<210)[first ..< first + count]
+                #expect(packed.step(on: data, inputs: inputs, indices: indices, next: [], rule: rule))
+            }
+            var network = start
+            packed.store(into: &network)
+            results.append(network)
+        }
+        #expect(results[0] != start)
+        #expect(results[1] == results[0])
     }
 
     @Test func unsupportedSettingsTakeTheMatrixPath() {

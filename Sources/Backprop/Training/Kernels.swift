@@ -79,6 +79,13 @@ final class PackedNetwork {
 
     deinit { bp_network_destroy(handle) }
 
+    /// Lets BP4 of the first layer go by input where that is faster (the default), or keeps it
+    /// example by example; the weights are the same either way.
+    /// - Returns: Whether BP4 can go by input at all in this network: a first layer of at least
+    ///   96 floats, room for at least 32 examples.
+    @discardableResult
+    func allowGrouping(_ allowed: Bool) -> Bool { bp_network_set_grouping(handle, allowed ? 1 : 0) != 0 }
+
     /// Copies the network's weights and biases in.
     func load(_ network: Network<Float>) {
         precondition(network.layerSizes == layerSizes, "The network does not fit the packed one")

@@ -46,6 +46,11 @@ int bp_network_isa(const bp_network *network);
 /// depend on it: each thread owns a range of neurons.
 void bp_network_set_threads(bp_network *network, int threads);
 
+/// Whether BP4 of the first layer may go by input (1, the default) or only by example (0). By
+/// input, chosen for wide first layers and large mini-batches, it gives the same weights.
+/// Returns whether it can go by input at all in this network.
+int bp_network_set_grouping(bp_network *network, int enabled);
+
 /// Copies layer `layer`'s weights (row-major, neurons × inputs) and biases in, or out.
 void bp_network_set_layer(bp_network *network, int layer, const float *weights, const float *biases);
 void bp_network_get_layer(const bp_network *network, int layer, float *weights, float *biases);

@@ -33,9 +33,14 @@ bandwidth="$bin/memory_bandwidth"
 clang -O3 -march=native -o "$bandwidth" Benchmarks/tools/memory_bandwidth.c
 
 results=$(mktemp)
+# One-core runs are pinned to core 0: thread settings alone left JAX's runtime threads free to use
+# the other core (its lax.scan epochs took 0.116-0.124 s unpinned, 0.124-0.155 s pinned).
+one_core=(taskset -c 0)
+command -v taskset >/dev/null || one_core=()
 ours() { "$bin/BackpropBenchmark" "$@" >>"$results"; }
+ours_one_core() { "${one_core[@]}" "$bin/BackpropBenchmark" "$@" >>"$results"; }
 peer() {  # peer SCRIPT ARGS...: one peer run on one core
-  (cd Benchmarks/peers && OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 python3 "$@") >>"$results"
+  (cd Benchmarks/peers && OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 "${one_core[@]}" python3 "$@") >>"$results"
 }
 epochs=5; slow=2
 [ "$quick" = 1 ] && epochs=2 && slow=1
@@ -44,8 +49,8 @@ for round in $(seq "$rounds"); do
   for layers in 784,30,10 784,100,10; do
     for mb in 10 100; do
       echo "round $round: [$layers] mini-batch $mb" >&2
-      ours epoch --layers "$layers" --mini-batch-size "$mb" --epochs "$epochs"
-      ours epoch --layers "$layers" --mini-batch-size "$mb" --epochs "$slow" --kernels blas
+      ours_one_core epoch --layers "$layers" --mini-batch-size "$mb" --epochs "$epochs"
+      ours_one_core epoch --layers "$layers" --mini-batch-size "$mb" --epochs "$slow" --kernels blas
       peer numpy_matrix.py --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
       peer pytorch_manual.py --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
       peer pytorch_autograd.py --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
@@ -61,16 +66,17 @@ for round in $(seq "$rounds"); do
   done
   # OpenBLAS alone on the products of [784, 1000, 1000, 10]'s epoch: what the matrix path could reach.
   ours products --layers 784,1000,1000,10 --mini-batch-size 100 --threads 2
-  for threads in 1 2; do ours sgemm --size 2048 --threads "$threads"; done
-  "$bandwidth" >>"$results"  # one core's cache bandwidth: the floor of the kernels' first layer
-  ours load
-  ours evaluate
-  ours evaluate --kernels blas
+  ours_one_core sgemm --size 2048 --threads 1
+  ours sgemm --size 2048 --threads 2
+  "${one_core[@]}" "$bandwidth" >>"$results"  # one core's cache bandwidth: the floor of the kernels' first layer
+  ours_one_core load
+  ours_one_core evaluate
+  ours_one_core evaluate --kernels blas
   # The book's first experiment end to end: data loading, 30 epochs, evaluation after each.
   for run in 1 2 3; do
     echo "round $round: full run $run, backprop train" >&2
     /usr/bin/time -f '{"impl":"full-run","wall_s":%e,"peak_rss_mb":%M}' -o "$results.time" \
-      "$bin/backprop" train >"$results.train"
+      "${one_core[@]}" "$bin/backprop" train >"$results.train"
     sed 's/"peak_rss_mb":\([0-9]*\)}/"peak_rss_mb":\1,"kb":1}/' "$results.time" >>"$results"
     grep '^Best' "$results.train" | sed 's/^/    /' >&2
   done

@@ -11,13 +11,13 @@ static void *NAME(first_layer_job)(void *argument) {
 }
 
 /// The first layer's forward pass (update = 0) or L2 decay and BP4 (update = 1) over examples
-/// 0 ..< m (BP4 by input where that pays), its neurons split between threads when the network
-/// has them and the work is large enough.
+/// 0 ..< m (BP4 by input where that pays), its neurons split between threads, a range of
+/// vectors each, when the network has them and the work is large enough.
 static void NAME(first_layer)(bp_network *n, int m, float step, float keep, int update) {
     int grouped = update && n->groups && n->grouping && m >= BP_GROUP_MIN;
     if (grouped) bp_group_by_input(n, m);
-    const int width = n->width[0], tile = TILE * VW, tiles = (width + tile - 1) / tile;
-    int threads = n->threads < tiles ? n->threads : tiles;
+    const int width = n->width[0], vectors = width / VW;
+    int threads = n->threads < vectors ? n->threads : vectors;
     if (threads > 1) {  // worth starting threads for?
         long work = 0;
         for (int e = 0; e < m; e++) work += n->nonzero_count[e];
@@ -25,8 +25,8 @@ static void NAME(first_layer)(bp_network *n, int m, float step, float keep, int 
     }
     struct bp_job jobs[BP_MAX_THREADS];
     for (int j = 0; j < threads; j++) {
-        int begin = tiles * j / threads * tile, end = tiles * (j + 1) / threads * tile;
-        jobs[j] = (struct bp_job){ n, m, step, keep, begin, end < width ? end : width, update, grouped };
+        int begin = vectors * j / threads * VW, end = vectors * (j + 1) / threads * VW;
+        jobs[j] = (struct bp_job){ n, m, step, keep, begin, end, update, grouped };
     }
     bp_run_jobs(NAME(first_layer_job), jobs, threads);
 }

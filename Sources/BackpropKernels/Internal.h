@@ -79,6 +79,7 @@ struct bp_sparse_inputs {
 /// Entries a scan may write past an example's nonzero inputs.
 #define BP_SCAN_SLACK 16
 
+
 /// One thread's share of the first layer: neurons begin ..< end.
 struct bp_job {
     bp_network *network;

@@ -4,6 +4,7 @@
 // (Network.c decides) and the package builds without special flags.
 #include "Internal.h"
 
+/// Vectors of a weight row that BP4 updates at a time.
 #define TILE 8
 
 #define NAME(x) x##_portable

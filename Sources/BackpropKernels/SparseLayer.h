@@ -32,21 +32,33 @@ static int NAME(scan)(const uint8_t *x, int n, uint16_t *index, uint8_t *value) 
     return count;
 }
 
-/// z = b + Σₖ xₖ·w[row k] over `nv` vectors of the row, with independent partial sums.
+/// Vectors of neurons a forward tile keeps in registers with one set of partial sums (the
+/// splatted input takes a sixteenth register under AVX2).
+#define FORWARD_TILE 14
+
+/// Sets of partial sums the forward pass keeps per neuron for a first layer `vectors` vectors
+/// wide: enough independent chains of FMAs to hide their latency when a row is short, one set
+/// from five vectors on, so that a row of up to FORWARD_TILE vectors is read in one pass per
+/// example (for 100 neurons 9% faster than two passes of two sets; the same for 60 and 1,000).
+/// It depends on the width alone: every tile of a layer, however its neurons are split between
+/// threads, adds up in the same order.
+static inline int NAME(forward_sets)(int vectors) { return vectors <= 2 ? 4 : vectors <= 4 ? 2 : 1; }
+
+/// z = b + Σₖ xₖ·w[row k] over `nv` vectors of the row, with `sets` sets of partial sums, input
+/// i going to set i mod sets.
 static inline __attribute__((always_inline)) void NAME(sparse_forward_tile)(
     const float *w, size_t ld, const float *b, const uint16_t *index, const uint8_t *value,
-    const float *byte_value, int count, float *z, const int nv) {
-    const int unroll = nv <= 2 ? 4 : 2;
-    VF acc[4][TILE];
+    const float *byte_value, int count, float *z, const int nv, const int sets) {
+    VF acc[4][FORWARD_TILE];
 #pragma clang loop unroll(full)
     for (int v = 0; v < nv; v++) {
         acc[0][v] = NAME(load)(b + v * VW);
         acc[1][v] = acc[2][v] = acc[3][v] = ZERO;
     }
     int i = 0;
-    for (; i + unroll <= count; i += unroll) {
+    for (; i + sets <= count; i += sets) {
 #pragma clang loop unroll(full)
-        for (int u = 0; u < unroll; u++) {
+        for (int u = 0; u < sets; u++) {
             const float *row = w + (size_t)index[i + u] * ld;
             VF s = NAME(splat)(byte_value[value[i + u]]);
 #pragma clang loop unroll(full)
@@ -86,17 +98,32 @@ static inline __attribute__((always_inline)) void NAME(sparse_update_tile)(
     case 7: call_with_nv(7); break; default: call_with_nv(8); break; \
     }
 
-/// The first layer's weighted inputs for examples 0 ..< m of the mini-batch, from their nonzero
-/// inputs: z = b + Σₖ xₖ·w[row k], up to TILE vectors of each row at a time.
+/// The first layer's weighted inputs for examples 0 ..< m of the mini-batch, neurons
+/// begin ..< end, from their nonzero inputs: z = b + Σₖ xₖ·w[row k], in tiles of as many vectors
+/// as the partial sums leave registers for.
 static void NAME(sparse_forward)(bp_network *n, int m, int begin, int end) {
-    const int width = n->width[0];
+    const int width = n->width[0], sets = NAME(forward_sets)(width / VW);
+    const int tile = sets == 4 ? 2 : sets == 2 ? 4 : FORWARD_TILE;
     for (int e = 0; e < m; e++) {
-        for (int t = begin; t < end; t += TILE * VW) {
-            int nv = (end - t) / VW;
-#define CALL(NV) NAME(sparse_forward_tile)(n->weights[0] + t, width, n->biases[0] + t, n->nonzero_index[e], \
-                                           n->nonzero_value[e], n->byte_value, n->nonzero_count[e], \
-                                           n->z[0] + (size_t)e * width + t, NV)
-            DISPATCH_TILE(CALL)
+        for (int t = begin; t < end; t += tile * VW) {
+            int nv = (end - t) / VW < tile ? (end - t) / VW : tile;
+#define CALL(NV, SETS) NAME(sparse_forward_tile)(n->weights[0] + t, width, n->biases[0] + t, n->nonzero_index[e], \
+                                                 n->nonzero_value[e], n->byte_value, n->nonzero_count[e], \
+                                                 n->z[0] + (size_t)e * width + t, NV, SETS)
+            if (sets == 4) {
+                if (nv == 1) CALL(1, 4); else CALL(2, 4);
+            } else if (sets == 2) {
+                switch (nv) { case 1: CALL(1, 2); break; case 2: CALL(2, 2); break; case 3: CALL(3, 2); break;
+                              default: CALL(4, 2); break; }
+            } else {
+                switch (nv) {
+                case 1: CALL(1, 1); break; case 2: CALL(2, 1); break; case 3: CALL(3, 1); break;
+                case 4: CALL(4, 1); break; case 5: CALL(5, 1); break; case 6: CALL(6, 1); break;
+                case 7: CALL(7, 1); break; case 8: CALL(8, 1); break; case 9: CALL(9, 1); break;
+                case 10: CALL(10, 1); break; case 11: CALL(11, 1); break; case 12: CALL(12, 1); break;
+                case 13: CALL(13, 1); break; default: CALL(14, 1); break;
+                }
+            }
 #undef CALL
         }
     }

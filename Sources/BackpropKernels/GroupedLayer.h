@@ -8,11 +8,12 @@ static inline __attribute__((always_inline)) void NAME(grouped_update_tile)(
     float *w, size_t ld, const struct bp_groups *g, const float *byte_value, const float *scaled_delta,
     size_t delta_ld, const int nv) {
     for (int u = 0; u < g->used_count; u++) {
-        float *row = w + (size_t)g->used[u] * ld;
+        const int k = g->used[u];
+        float *row = w + (size_t)k * ld;
         VF r[TILE];
 #pragma clang loop unroll(full)
         for (int v = 0; v < nv; v++) r[v] = NAME(load)(row + v * VW);
-        for (int j = g->start[u]; j < g->start[u + 1]; j++) {
+        for (int j = k * g->capacity, end = j + g->size[u]; j < end; j++) {
             VF s = NAME(splat)(byte_value[g->entry[j] & 255]);
             const float *d = scaled_delta + (size_t)(g->entry[j] >> 8) * delta_ld;
 #pragma clang loop unroll(full)

@@ -49,11 +49,11 @@ struct bp_network {
 #define BP_GROUP_MAX 256
 
 struct bp_groups {
-    // used[u] (ascending) is an input nonzero in some example of the mini-batch; its entries
-    // entry[start[u] ..< start[u + 1]] are example << 8 | byte, in example order.
-    int used_count;
+    // used[u] (ascending) is an input nonzero in size[u] examples of the mini-batch; its entries
+    // are entry[used[u] · capacity ..< + size[u]], each example << 8 | byte, in example order.
+    int used_count, capacity;
     uint16_t *used;
-    int32_t *start;
+    int32_t *size;
     uint16_t *entry;
     int32_t *count;  // per input, zero between calls
 };

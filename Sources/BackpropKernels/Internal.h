@@ -42,8 +42,9 @@ struct bp_network {
 };
 
 /// BP4 by input pays where the first layer is at least BP_GROUP_WIDTH floats wide and the
-/// mini-batch has at least BP_GROUP_MIN examples (measured: 10–25% faster for 100 and 200
-/// neurons at 50–100 examples, slower for 30 or 60 neurons); an entry keeps its example in 8 bits.
+/// mini-batch has at least BP_GROUP_MIN examples (measured: about 20% faster epochs for 100 and
+/// 200 neurons at 50–100 examples, no gain at 32, slower for 30 or 60 neurons); an entry keeps
+/// its example in 8 bits, hence BP_GROUP_MAX.
 #define BP_GROUP_WIDTH 96
 #define BP_GROUP_MIN 32
 #define BP_GROUP_MAX 256
@@ -78,7 +79,6 @@ struct bp_sparse_inputs {
 
 /// Entries a scan may write past an example's nonzero inputs.
 #define BP_SCAN_SLACK 16
-
 
 /// One thread's share of the first layer: neurons begin ..< end.
 struct bp_job {

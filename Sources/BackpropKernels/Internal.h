@@ -43,7 +43,7 @@ struct bp_network {
 
 /// BP4 by input pays where the first layer is at least BP_GROUP_WIDTH floats wide and the
 /// mini-batch has at least BP_GROUP_MIN examples (measured: about 20% faster epochs for 100 and
-/// 200 neurons at 50–100 examples, no gain at 32, slower for 30 or 60 neurons); an entry keeps
+/// 200 neurons at 50–100 examples, no gain at 32 or for 60 neurons, slower for 30); an entry keeps
 /// its example in 8 bits, hence BP_GROUP_MAX.
 #define BP_GROUP_WIDTH 96
 #define BP_GROUP_MIN 32

@@ -58,16 +58,20 @@ for round in $(seq "$rounds"); do
       peer jax_sgd.py --mode scan --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
     done
   done
-  # Large networks on both cores, against OpenBLAS's rate on large squares in the same run.
+  # Large networks on both cores, against OpenBLAS's rate on large squares measured right before
+  # and right after each of them (this machine's speed drifts: see tabulate.py).
+  ours sgemm --size 2048 --threads 2
   for layers in 784,1000,10 784,1000,1000,10; do
     echo "round $round: [$layers] mini-batch 100, two threads" >&2
     ours epoch --layers "$layers" --mini-batch-size 100 --epochs 2 --threads 2
+    ours sgemm --size 2048 --threads 2
     ours epoch --layers "$layers" --mini-batch-size 100 --epochs 2 --threads 2 --kernels blas
+    ours sgemm --size 2048 --threads 2
   done
   # OpenBLAS alone on the products of [784, 1000, 1000, 10]'s epoch: what the matrix path could reach.
   ours products --layers 784,1000,1000,10 --mini-batch-size 100 --threads 2
-  ours_one_core sgemm --size 2048 --threads 1
   ours sgemm --size 2048 --threads 2
+  ours_one_core sgemm --size 2048 --threads 1
   "${one_core[@]}" "$bandwidth" >>"$results"  # one core's cache bandwidth: the floor of the kernels' first layer
   ours_one_core load
   ours_one_core evaluate

@@ -66,7 +66,6 @@ print("\nSeconds per epoch of 50,000 images, one core (median); in brackets, how
       "the skipped zero inputs included, so it can exceed what the core can do.")
 
 
-
 def shares(layers, impl):
     """Each two-core run's rate over the sgemm rate measured beside it, in run order."""
     return [gflop[(layers, 100)] / r["median_s"] / r["sgemm_beside"] for r in rows
@@ -103,6 +102,7 @@ if products:
           f"of its 2-core sgemm on large squares measured beside it"
           + (f"; backprop's matrix path took {epoch:.3f} s for the whole epoch, {100 * seconds / epoch:.0f}% of it "
              f"those products alone." if epoch else "."))
+
 
 def bandwidth_median(kind):  # GB/s per buffer size, median over the rounds
     sizes = {r["kilobytes"] for r in each("bandwidth")}

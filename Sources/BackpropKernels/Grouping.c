@@ -4,7 +4,6 @@
 #include "Internal.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 struct bp_groups *bp_groups_create(int inputs, int width, int capacity) {
     if (width < BP_GROUP_WIDTH || capacity < BP_GROUP_MIN || capacity > BP_GROUP_MAX) return NULL;

@@ -53,19 +53,3 @@ public struct TrainingHistory: Equatable, Codable, Sendable {
     /// Total seconds of training steps, evaluation excluded.
     public var trainingSeconds: Double { epochs.reduce(0) { $0 + $1.trainingSeconds } }
 }
-
-extension TrainingHistory {
-    /// The history as CSV, one row per epoch; empty cells where nothing was measured.
-    public func csv() -> String {
-        func cell(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
-        var lines = ["epoch,learning_rate,training_seconds,evaluation_accuracy,evaluation_cost,training_accuracy,training_cost"]
-        for record in epochs {
-            lines.append([
-                "\(record.epoch)", cell(record.learningRate), cell(record.trainingSeconds),
-                cell(record.evaluation?.accuracy), cell(record.evaluation?.cost),
-                cell(record.training?.accuracy), cell(record.training?.cost),
-            ].joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-}

@@ -15,7 +15,7 @@ static void *zeroed(size_t bytes) {
     return p;
 }
 
-int bp_best_isa(void) {
+int bp_cpu_isa(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) return BP_AVX512;
@@ -24,8 +24,29 @@ int bp_best_isa(void) {
     return BP_PORTABLE;
 }
 
+int bp_isa_named(const char *name) {
+    if (!name) return -1;
+    if (strcmp(name, "avx512") == 0) return BP_AVX512;
+    if (strcmp(name, "avx2") == 0) return BP_AVX2;
+    if (strcmp(name, "portable") == 0) return BP_PORTABLE;
+    return -1;
+}
+
+int bp_best_isa(void) {
+    // Found once, so that every network and the matrix path's σ agree for the whole process.
+    static int chosen = -1;
+    int isa = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
+    if (isa < 0) {
+        isa = bp_cpu_isa();
+        int requested = bp_isa_named(getenv("BACKPROP_ISA"));
+        if (requested >= 0 && requested < isa) isa = requested;
+        __atomic_store_n(&chosen, isa, __ATOMIC_RELAXED);
+    }
+    return isa;
+}
+
 int bp_usable_isa(int isa) {
-    int best = bp_best_isa();
+    int best = bp_cpu_isa();
     return isa < best ? isa : best;
 }
 

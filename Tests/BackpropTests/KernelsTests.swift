@@ -13,11 +13,8 @@ import Testing
         return LabelledData(inputSize: 50, classCount: classes, inputBytes: bytes, labels: labels)
     }
 
-    /// The instruction sets this CPU can run, each once.
-    static var instructionSets: [Kernels] {
-        let all: [Kernels] = [.portable, .avx2, .avx512]
-        return Array(all.prefix(through: all.firstIndex(of: Kernels.best)!))
-    }
+    /// The instruction sets this CPU can run, each once (`BACKPROP_ISA` limits only `automatic`).
+    static var instructionSets: [Kernels] { Kernels.supported }
 
     struct Case: CustomTestStringConvertible, Sendable {
         var sizes: [Int]

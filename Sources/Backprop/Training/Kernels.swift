@@ -1,4 +1,5 @@
 import BackpropKernels
+import Foundation
 
 /// Which code trains and evaluates a network.
 ///
@@ -11,17 +12,50 @@ import BackpropKernels
 /// weight decay, with at most 1,024 neurons in the first layer and 65,536 weights in each later
 /// one. Anything else (Double, tanh, per-neuron activations, momentum, dropout, L1, wider layers)
 /// takes the matrix path over BLAS, which computes the same numbers in a different order.
+///
+/// Each instruction set sums in its own order, so the same seed gives weights that differ in the
+/// last bits from one instruction set to another (and, for a network whose outcome depends on
+/// luck, a different result). To run as a machine with fewer instruction sets would, set the
+/// environment variable `BACKPROP_ISA` to `avx2` or `portable`: `automatic` then goes no higher
+/// (see ``best``).
 public enum Kernels: String, CaseIterable, Sendable {
-    /// The kernels with the best instruction set the CPU has when they apply, BLAS otherwise.
+    /// The kernels with the best instruction set the CPU has when they apply, BLAS otherwise;
+    /// `BACKPROP_ISA` can name a lower instruction set.
     case automatic
     /// Always the matrix path over BLAS.
     case blas
     /// The kernels limited to plain C, AVX2 or AVX-512 (for tests and benchmarks); a CPU without
-    /// the instruction set gets the best it has.
+    /// the instruction set gets the best it has. `BACKPROP_ISA` does not change these.
     case portable, avx2, avx512
 
-    /// The instruction set `automatic` picks on this CPU.
+    /// The instruction set `automatic` picks: the best this CPU has, or the lower one that
+    /// `BACKPROP_ISA` names (read once, when kernels are first used).
     public static var best: Kernels { Kernels(instructionSet: bp_best_isa()) }
+
+    /// The instruction sets this CPU can run, plain C first, whatever `BACKPROP_ISA` says.
+    public static var supported: [Kernels] {
+        let all: [Kernels] = [.portable, .avx2, .avx512]
+        return Array(all.prefix(through: all.firstIndex(of: Kernels(instructionSet: bp_cpu_isa()))!))
+    }
+
+    /// The environment variable that limits `automatic` to a lower instruction set.
+    public static let environmentVariable = "BACKPROP_ISA"
+
+    /// The instruction set `BACKPROP_ISA` names, or nil when it is not set.
+    /// - Throws: ``UnknownInstructionSet`` when it names none of `avx512`, `avx2`, `portable`
+    ///   (the kernels then ignore it).
+    public static func requested() throws(UnknownInstructionSet) -> Kernels? {
+        guard let name = getenv(environmentVariable).map({ String(cString: $0) }) else { return nil }
+        guard let kernels = Kernels(instructionSetName: name) else { throw UnknownInstructionSet(name: name) }
+        return kernels
+    }
+
+    /// The instruction set called `name` in `BACKPROP_ISA`: `avx512`, `avx2` or `portable`.
+    public init?(instructionSetName name: String) {
+        let isa = bp_isa_named(name)
+        guard isa >= 0 else { return nil }
+        self.init(instructionSet: isa)
+    }
 
     /// The kernels with instruction set `isa` (a `bp_isa`).
     init(instructionSet isa: Int32) {
@@ -190,5 +224,15 @@ extension Kernels {
         case .avx2: return "AVX2 kernels"
         case .avx512: return "AVX-512 kernels"
         }
+    }
+}
+
+/// `BACKPROP_ISA` set to a name that is not an instruction set.
+public struct UnknownInstructionSet: Error, CustomStringConvertible {
+    /// What the variable holds.
+    public var name: String
+
+    public var description: String {
+        "\(Kernels.environmentVariable)=\(name) names no instruction set; use avx512, avx2 or portable, or unset it"
     }
 }

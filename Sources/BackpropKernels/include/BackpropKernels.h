@@ -32,6 +32,14 @@ enum bp_isa { BP_PORTABLE = 0, BP_AVX2 = 1, BP_AVX512 = 2 };
 typedef struct bp_network bp_network;
 
 /// The best instruction set this CPU supports.
+int bp_cpu_isa(void);
+
+/// The instruction set named `name` ("avx512", "avx2" or "portable"), or -1 for any other name.
+int bp_isa_named(const char *name);
+
+/// The instruction set to use when none is asked for: the best this CPU supports, or a lower
+/// one named by the environment variable BACKPROP_ISA (read once, on the first call; a name
+/// bp_isa_named does not know is ignored here, and left to the caller to report).
 int bp_best_isa(void);
 
 /// A network of `layer_count` layers with `sizes[0]` inputs and `sizes[l + 1]` neurons in layer

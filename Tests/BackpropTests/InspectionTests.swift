@@ -29,22 +29,35 @@ struct InspectionTests {
         ProbeTarget.weight(layer: 0, j: 2, k: 1), .bias(layer: 1, j: 0), .weightedInput(layer: 0, j: 3),
         .weight(layer: 2, j: 1, k: 4),
     ])
-    func probeShrinksQuadratically(target: ProbeTarget) {
+    func probeShrinksQuadratically(target: ProbeTarget) throws {
         let network = randomNetwork([4, 5, 6, 2], seed: 41)
         let (x, y) = randomExample(for: network, seed: 42)
         let report = network.probe(input: x, target: y, changing: target, by: [1e-2, 5e-3])
-        let ratio = report.rows[0].discrepancy / report.rows[1].discrepancy
+        let first = try #require(report.rows[0].discrepancy), second = try #require(report.rows[1].discrepancy)
+        let ratio = first / second
         #expect(ratio > 3.5 && ratio < 4.5, "halving Δ divided the discrepancy by \(ratio)")
-        #expect(report.rows[1].discrepancy < 0.1 * abs(report.rows[1].predicted), "not in the linear regime")
+        #expect(second < 0.1 * abs(report.rows[1].predicted), "not in the linear regime")
+    }
+
+    @Test("Probe: a Δ that rounds away in the network's precision is not measured, not measured as 0",
+          arguments: [ProbeTarget.weight(layer: 0, j: 2, k: 1), .bias(layer: 1, j: 0), .weightedInput(layer: 0, j: 3)])
+    func probeChangeBelowRounding(target: ProbeTarget) throws {
+        let network = randomNetwork([4, 5, 6, 2], seed: 41)
+        let (x, y) = randomExample(for: network, seed: 42)
+        let report = network.converted(to: Float.self).probe(input: x.map(Float.init), target: y.map(Float.init),
+                                                             changing: target, by: [1e-2, 1e-12])
+        #expect(report.rows[0].measured != nil)
+        #expect(report.rows[1].measured == nil && report.rows[1].discrepancy == nil)
+        #expect(report.rows[1].predicted != 0)
     }
 
     @Test("Probe: the demon's Δz predicts through δ")
-    func demonUsesDelta() {
+    func demonUsesDelta() throws {
         let network = randomNetwork([3, 4, 2], seed: 43)
         let (x, y) = randomExample(for: network, seed: 44)
         let report = network.probe(input: x, target: y, changing: .weightedInput(layer: 0, j: 1), by: [1e-6])
         #expect(report.gradient == network.backpropagate(input: x, target: y).delta[0][1])
-        #expect(abs(report.rows[0].measured - report.rows[0].predicted) < 1e-10)
+        #expect(abs(try #require(report.rows[0].measured) - report.rows[0].predicted) < 1e-10)
     }
 
     /// Max relative error over all parameters of a gradient check. Smooth activations use the

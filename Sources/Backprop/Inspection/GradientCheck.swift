@@ -15,6 +15,17 @@ public enum FiniteDifference: String, Codable, CaseIterable, Sendable {
         }
     }
 
+    /// The step ε for arithmetic in `Scalar` that roughly balances the formula's truncation error
+    /// (ε² or ε⁴ relative) against rounding in the cost (u/ε, u the unit roundoff): about u^⅓ for
+    /// central differences and u^⅕ for five-point ones, rounded to a power of ten.
+    public func defaultEpsilon<Scalar: BLASScalar>(for _: Scalar.Type) -> Double {
+        let isDouble = Scalar.significandBitCount > Float.significandBitCount
+        switch self {
+        case .central: return isDouble ? 1e-5 : 1e-2
+        case .fivePoint: return isDouble ? 1e-3 : 1e-1
+        }
+    }
+
     /// The derivative of `f` at 0 with step `epsilon`.
     func derivative<Scalar: BLASScalar>(epsilon: Scalar, _ f: (Scalar) -> Scalar) -> Scalar {
         switch self {

@@ -11,12 +11,16 @@ public enum ProbeTarget: Equatable, Codable, Sendable {
 /// running the network again.
 public struct ProbeReport: Codable, Sendable {
     public struct Row: Codable, Sendable {
+        /// Δ.
         public var change: Double
+        /// ∂C/∂p · Δ.
         public var predicted: Double
-        public var measured: Double
+        /// C(p + Δ) − C(p), or nil when p + Δ rounds back to p in the network's precision (Δ
+        /// below half a unit in the last place of p): nothing changed, so nothing was measured.
+        public var measured: Double?
         /// |measured − predicted|: for small Δ it shrinks like Δ², the size of the neglected
         /// second-order term.
-        public var discrepancy: Double { abs(measured - predicted) }
+        public var discrepancy: Double? { measured.map { abs($0 - predicted) } }
     }
 
     public var target: ProbeTarget
@@ -55,6 +59,11 @@ extension Network {
         case .bias(let l, let j): pass.nablaB[l][j]
         case .weightedInput(let l, let j): pass.delta[l][j]
         }
+        let original: Scalar = switch target {
+        case .weight(let l, let j, let k): layers[l].weights[j, k]
+        case .bias(let l, let j): layers[l].biases[j]
+        case .weightedInput(let l, let j): pass.z[l][j]
+        }
         let rows = changes.map { change -> ProbeReport.Row in
             var changed = self
             let after: Scalar
@@ -69,7 +78,7 @@ extension Network {
                 after = cost(input: x, target: y, nudge: (l, j, change))
             }
             return ProbeReport.Row(change: Double(change), predicted: Double(gradient * change),
-                                   measured: Double(after - base))
+                                   measured: original + change == original ? nil : Double(after - base))
         }
         return ProbeReport(target: target, cost: Double(base), gradient: Double(gradient), rows: rows)
     }

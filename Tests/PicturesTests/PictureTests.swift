@@ -12,6 +12,12 @@ final class SVGInspector: NSObject, XMLParserDelegate {
     var elements: [String] = []
     var texts: [String] = []
     var seriesLabels: [String] = []
+    /// Every polyline's points, in document coordinates.
+    var polylines: [[(x: Double, y: Double)]] = []
+    /// Every rectangle with numeric coordinates (not the 100% background).
+    var rects: [(x: Double, y: Double, width: Double, height: Double)] = []
+    /// Every embedded image's size in document units.
+    var images: [(width: Double, height: Double)] = []
     private var inText = false
     private var current = ""
 
@@ -30,6 +36,20 @@ final class SVGInspector: NSObject, XMLParserDelegate {
         elements.append(name)
         if name == "text" { inText = true; current = "" }
         if name == "polyline", let label = attributes["data-label"] { seriesLabels.append(label) }
+        if name == "polyline", let points = attributes["points"] {
+            polylines.append(points.split(separator: " ").map { pair in
+                let xy = pair.split(separator: ",").map { Double($0)! }
+                return (xy[0], xy[1])
+            })
+        }
+        if name == "image", let width = attributes["width"].flatMap(Double.init),
+           let height = attributes["height"].flatMap(Double.init) {
+            images.append((width, height))
+        }
+        if name == "rect", let x = attributes["x"].flatMap(Double.init), let y = attributes["y"].flatMap(Double.init),
+           let width = attributes["width"].flatMap(Double.init), let height = attributes["height"].flatMap(Double.init) {
+            rects.append((x, y, width, height))
+        }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
@@ -115,17 +135,104 @@ struct PictureTests {
         #expect(pixels[14] == [255, 0, 128])
     }
 
-    @Test("The weight grid has one image per hidden neuron and a legend centred on zero")
+    @Test("The weight grid draws each hidden neuron, numbered, and a legend centred on zero")
     func weightGrid() throws {
         var generator = SeededGenerator(seed: 1)
         let network = Network<Float>(layerSizes: [16, 5, 2], using: &generator)
         let svg = try SVGInspector.parse(WeightGrid.svg(network, side: 4).text)
-        #expect(svg.elements.filter { $0 == "image" }.count == 5)
-        #expect(svg.texts.contains("0"))
+        #expect(svg.elements.filter { $0 == "image" }.count == 1, "one raster for the whole grid")
+        for j in 0..<5 { #expect(svg.texts.contains(String(j))) }
+        #expect(svg.texts.contains("Incoming weights of the 5 neurons of layer 2"))
+        #expect(!svg.texts.contains { $0.contains("are shown") })
         #expect(svg.texts.contains { $0.contains("blue negative, red positive") })
         #expect(ColorScale.diverging(0, limit: 1) == .white)
         #expect(ColorScale.diverging(-1, limit: 1) == ColorScale.negative)
         #expect(ColorScale.diverging(2, limit: 1) == ColorScale.positive)
+    }
+
+    @Test("A wide layer's grid shows its first 100 neurons, says so, and keeps each weight a square of whole pixels")
+    func wideWeightGrid() throws {
+        var generator = SeededGenerator(seed: 2)
+        let network = Network<Float>(layerSizes: [784, 400, 10], using: &generator)
+        let document = WeightGrid.svg(network, side: 28)
+        let svg = try SVGInspector.parse(document.text)
+        #expect(svg.texts.contains("Incoming weights of neurons 0–99 of the 400 in layer 2"))
+        #expect(svg.texts.contains("The first 100 of the layer's 400 neurons are shown."))
+        #expect(svg.texts.contains("99") && !svg.texts.contains("100"))
+        let image = try #require(svg.images.first)
+        // Ten tiles of 28 weights at 3 pixels, nine gaps of 18 pixels, when drawn as PNG.
+        #expect(image.width * SVGDocument.rasterScale == 10 * 84 + 9 * 18)
+        #expect(document.text.utf8.count < 400_000, "the SVG is \(document.text.utf8.count) bytes")
+        let all = try SVGInspector.parse(WeightGrid.svg(network, side: 28, limit: 400).text)
+        #expect(all.texts.contains("399") && all.texts.contains("Incoming weights of the 400 neurons of layer 2"))
+    }
+
+    @Test("Epoch axes tick whole epochs only")
+    func integerTicks() {
+        #expect(Axis(covering: [0, 1, 2], logarithmic: false).ticks == [0, 0.5, 1, 1.5, 2], "plain axes may tick halves")
+        #expect(Axis(covering: [0, 1, 2], logarithmic: false, integers: true).ticks == [0, 1, 2])
+        #expect(Axis(covering: [0], logarithmic: false, integers: true).ticks == [0])
+        #expect(Axis(covering: [-1, 0, 1, 2, 3], logarithmic: false, integers: true).ticks == [-1, 0, 1, 2, 3])
+        #expect(Axis(covering: (0..<30).map(Double.init), logarithmic: false, integers: true).ticks == [0, 5, 10, 15, 20, 25, 30])
+        let svg = try? SVGInspector.parse(LearningCurves.svg([("run", history([0.8, 0.85, 0.9], costs: [0.3, 0.2, 0.1]))]).text)
+        #expect(svg?.texts.contains("0.5") == false && svg?.texts.contains("1") == true)
+    }
+
+    @Test("A chart is drawn only for what was recorded: no cost panel without cost, no empty legend")
+    func onlyRecordedPanels() throws {
+        var accuracyOnly = history([0.8, 0.85, 0.9], costs: [0.3, 0.2, 0.1])
+        accuracyOnly.monitoring = [.evaluationAccuracy]
+        let document = LearningCurves.svg([("run", accuracyOnly)])
+        let svg = try SVGInspector.parse(document.text)
+        #expect(svg.texts.contains("Accuracy") && !svg.texts.contains("Cost"))
+        #expect(svg.seriesLabels == ["evaluation"])
+        #expect(document.width == 550)
+        #expect(LearningCurves.caption(accuracyOnly, evaluationData: "the validation data")
+                == "Accuracy per epoch on the validation data (solid).")
+        #expect(LearningCurves.caption(history([0.9], costs: [0.3])) == "Accuracy and cost per epoch on the evaluation data (solid) and the training data (dashed).")
+
+        // A run with --evaluate-on none and nothing else monitored: nothing to draw, and the page says so.
+        let nothing = TrainingHistory(epochs: [EpochRecord(epoch: 0, trainingSeconds: 1, evaluation: nil, evaluationSeconds: 0)],
+                                      monitoring: [])
+        #expect(!LearningCurves.hasCurves([("run", nothing)]))
+        let empty = try SVGInspector.parse(LearningCurves.svg([("run", nothing)]).text)
+        #expect(empty.seriesLabels.isEmpty && empty.rects.isEmpty)
+        #expect(empty.texts.contains("Nothing to draw: no accuracy or cost was recorded."))
+        #expect(LearningCurves.caption(nothing) == "No accuracy or cost was recorded.")
+        let bare = try SVGInspector.parse(LineChart(title: "t", xLabel: "x", yLabel: "y", series: []).svg().text)
+        #expect(bare.rects.isEmpty, "no legend box for no series")
+    }
+
+    @Test("The legend covers no line: it takes a free corner, or sits beside the plot", arguments: 0..<40)
+    func legendHidesNoData(seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        let count = Int.random(in: 1...4, using: &generator)
+        let series = (0..<count).map { i in
+            LineChart.Series(label: "series \(i) with a longer name", points: (0..<Int.random(in: 1...30, using: &generator)).map {
+                (x: Double($0), y: Double.random(in: 0...1, using: &generator))
+            })
+        }
+        let svg = try SVGInspector.parse(LineChart(title: "t", xLabel: "x", yLabel: "y", series: series).svg().text)
+        let legend = try #require(svg.rects.first)
+        for line in svg.polylines {
+            for (a, b) in zip(line, line.dropFirst()) {
+                #expect(!segment(a, b, crosses: legend), "segment \(a)–\(b) passes under the legend \(legend)")
+            }
+            if line.count == 1 { #expect(!segment(line[0], line[0], crosses: legend)) }
+        }
+    }
+
+    @Test("A line through both right-hand corners sends the legend left; lines in every corner send it outside")
+    func legendCorners() throws {
+        let v = LineChart.Series(label: "v", points: [(0, 0), (5, 0), (9, 0), (9.5, 1), (10, 0)])
+        let chart = try SVGInspector.parse(LineChart(title: "t", xLabel: "x", yLabel: "y", series: [v]).svg().text)
+        let legend = try #require(chart.rects.first)
+        #expect(legend.x < 320, "left half of a 640-wide chart")
+        let everywhere = LineChart.Series(label: "everywhere", points: (0...40).map { (x: Double($0) / 4, y: Double($0 % 2)) })
+        let full = try SVGInspector.parse(LineChart(title: "t", xLabel: "x", yLabel: "y", series: [everywhere]).svg().text)
+        let outside = try #require(full.rects.first)
+        let rightmost = try #require(full.polylines.first?.map(\.x).max())
+        #expect(outside.x > rightmost, "the legend sits to the right of the plot")
     }
 
     @Test("The confusion heat map shows every count; the mistakes grid labels each digit")
@@ -174,4 +281,20 @@ struct PictureTests {
         let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
         for (plain, encoded) in vectors { #expect(Pictures.base64(Array(plain.utf8)) == encoded) }
     }
+}
+
+/// Whether the segment from `a` to `b` meets the rectangle (Liang–Barsky clipping).
+func segment(_ a: (x: Double, y: Double), _ b: (x: Double, y: Double),
+             crosses box: (x: Double, y: Double, width: Double, height: Double)) -> Bool {
+    var (t0, t1) = (0.0, 1.0)
+    let dx = b.x - a.x, dy = b.y - a.y
+    for (p, q) in [(-dx, a.x - box.x), (dx, box.x + box.width - a.x), (-dy, a.y - box.y), (dy, box.y + box.height - a.y)] {
+        if p == 0 {
+            if q < 0 { return false }
+        } else {
+            let t = q / p
+            if p < 0 { t0 = max(t0, t) } else { t1 = min(t1, t) }
+        }
+    }
+    return t0 <= t1
 }

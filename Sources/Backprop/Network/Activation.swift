@@ -77,3 +77,11 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
         }
     }
 }
+
+extension Activation {
+    /// Reads the case name, or its hyphenated spelling as the command line writes it; encoding
+    /// still writes the case name.
+    public init(from decoder: Decoder) throws {
+        self = try Activation(decodingAnySpelling: decoder, kind: "activation")
+    }
+}

@@ -138,6 +138,14 @@ public enum Cost: String, Codable, CaseIterable, Sendable {
     }
 }
 
+extension Cost {
+    /// Reads "crossEntropy" (what model files hold) or "cross-entropy" (the command line's
+    /// spelling); encoding still writes the case name.
+    public init(from decoder: Decoder) throws {
+        self = try Cost(decodingAnySpelling: decoder, kind: "cost")
+    }
+}
+
 /// ln(1 + eˣ), without overflow for large x.
 @inline(__always)
 func softplus(_ x: Double) -> Double {

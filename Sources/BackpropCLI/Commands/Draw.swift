@@ -9,7 +9,8 @@ struct Draw: ParsableCommand {
         abstract: "Draw what a saved network learned: first-layer weights, its mistakes, or its confusion matrix.",
         discussion: """
             weights: each first-layer neuron's 784 incoming weights as a 28×28 image, blue negative, \
-            red positive. mistakes: the misclassified digits with true and predicted labels. \
+            red positive (the first 100 neurons of a wider layer, or --limit). mistakes: the \
+            misclassified digits with true and predicted labels (the first 60, or --limit). \
             confusion: the confusion matrix as a heat map with counts.
             """)
 
@@ -26,23 +27,25 @@ struct Draw: ParsableCommand {
     @Option(help: "The images to classify, for mistakes and confusion.")
     var split = ExampleOptions.Split.test
 
-    @Option(help: "The most mistakes to show.")
-    var limit = 60
+    @Option(help: ArgumentHelp("The most mistakes (default 60) or neurons (default 100) to show.", valueName: "n"))
+    var limit: Int?
 
     @OptionGroup var data: DataOptions
 
     func validate() throws {
-        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        if kind == .confusion, limit != nil { throw ValidationError("--limit applies to weights and mistakes, not confusion") }
     }
 
     func run() throws {
+        try OutputCheck(inputs: [("model", model.path)], outputs: [("-o", output, ["svg", "png"])]).verify()
         let network = try model.load().network
         guard network.inputSize == MNIST.inputSize else {
             throw CLIError("\(model.path): the network takes \(network.inputSize) inputs, not 28×28 images")
         }
         switch kind {
         case .weights:
-            try writeFigure(WeightGrid.svg(network, side: MNIST.imageSide), to: output)
+            try writeFigure(WeightGrid.svg(network, side: MNIST.imageSide, limit: limit ?? WeightGrid.defaultLimit), to: output)
         case .mistakes, .confusion:
             guard network.outputSize == MNIST.classCount else { throw CLIError("\(model.path): the network has no 10 outputs") }
             let set = split.data(in: try MNIST(directory: data.resolvedDirectory))
@@ -53,7 +56,7 @@ struct Draw: ParsableCommand {
                                 to: output)
             } else {
                 let mistakes = DigitFigures.mistakes(of: network, on: set)
-                let shown = min(limit, mistakes.count)
+                let limit = limit ?? 60, shown = min(limit, mistakes.count)
                 try writeFigure(DigitFigures.mistakesSVG(mistakes, data: set, side: MNIST.imageSide, limit: limit, title:
                     "\(grouped(mistakes.count)) of \(grouped(set.count)) \(split.rawValue) images misclassified; the first \(shown)"),
                                 to: output)

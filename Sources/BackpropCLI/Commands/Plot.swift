@@ -8,8 +8,8 @@ struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draw learning curves (accuracy and cost per epoch) from saved histories.",
         discussion: """
-            Each HISTORY is a file written by train --history (JSON) or a model file saved by \
-            train --save or --checkpoint. Several are overlaid with a legend, e.g. three runs \
+            Each HISTORY is a file written by train --history (CSV or JSON) or a model file saved \
+            by train --save or --checkpoint. Several are overlaid with a legend, e.g. three runs \
             with different η. With --learning-speed, draws ‖δˡ‖ per layer across epochs on a log \
             scale instead (the history must come from train --learning-speed).
             """)
@@ -38,6 +38,7 @@ struct Plot: ParsableCommand {
     }
 
     func run() throws {
+        try OutputCheck(inputs: histories.map { ("history", $0) }, outputs: [("-o", output, ["svg", "png"])]).verify()
         let names = labels.map { $0.split(separator: ",").map(String.init) }
             ?? histories.map { ($0 as NSString).lastPathComponent }
         let runs = try zip(names, histories).map { (label: $0, history: try loadHistory($1)) }
@@ -47,6 +48,10 @@ struct Plot: ParsableCommand {
             }
             try writeFigure(figure, to: output)
         } else {
+            guard LearningCurves.hasCurves(runs) else {
+                throw CLIError("nothing to draw: \(histories.joined(separator: ", ")) recorded no accuracy or cost "
+                               + "(train with evaluation data or --monitor training-accuracy,training-cost)")
+            }
             try writeFigure(LearningCurves.svg(runs, title: title), to: output)
         }
         printLine("Wrote \(output)")

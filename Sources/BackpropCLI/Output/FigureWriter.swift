@@ -16,7 +16,7 @@ func writeFigure(_ document: SVGDocument, to path: String) throws {
     }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: converter)
-    process.arguments = ["--format", "png", "--zoom", "1.5"]
+    process.arguments = ["--format", "png", "--zoom", "\(SVGDocument.rasterScale)"]
     let input = Pipe(), output = Pipe(), errors = Pipe()
     process.standardInput = input
     process.standardOutput = output

@@ -8,8 +8,9 @@ struct Axis {
     let ticks: [Double]
 
     /// An axis covering `values` with about five "nice" ticks (1, 2 or 5 times a power of ten),
-    /// or, when logarithmic, ticks at powers of ten.
-    init(covering values: [Double], logarithmic: Bool, includeZero: Bool = false) {
+    /// or, when logarithmic, ticks at powers of ten. With `integers` (epochs), ticks fall on
+    /// whole numbers only: a three-epoch run is ticked 0, 1, 2, not 0, 0.5, 1, 1.5, 2.
+    init(covering values: [Double], logarithmic: Bool, includeZero: Bool = false, integers: Bool = false) {
         self.logarithmic = logarithmic
         let finite = values.filter { $0.isFinite && (!logarithmic || $0 > 0) }
         if logarithmic {
@@ -22,8 +23,17 @@ struct Axis {
         }
         var lowest = finite.min() ?? 0, highest = finite.max() ?? 1
         if includeZero { lowest = min(lowest, 0) }
-        if highest - lowest < 1e-12 { lowest -= 0.5; highest += 0.5 }
-        let step = Self.niceStep((highest - lowest) / 5)
+        if highest - lowest < 1e-12 {
+            lowest -= 0.5
+            highest += 0.5
+            if integers, lowest + 0.5 == (lowest + 0.5).rounded() {
+                // One whole number: centred, with the one tick it needs.
+                (low, high, ticks) = (lowest, highest, [lowest + 0.5])
+                return
+            }
+        }
+        var step = Self.niceStep((highest - lowest) / 5)
+        if integers { step = max(step, 1) }
         low = Foundation.floor(lowest / step) * step
         high = Foundation.ceil(highest / step) * step
         ticks = stride(from: low, through: high + step / 2, by: step).map { ($0 / step).rounded() * step }

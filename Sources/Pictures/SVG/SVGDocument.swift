@@ -4,6 +4,11 @@ public struct SVGDocument: Sendable {
     public let height: Double
     private var elements: [String] = []
 
+    /// Raster pixels per SVG unit when a figure is drawn as PNG. Figures that embed raster
+    /// images (weight grids) make them this many pixels per unit, so that the PNG shows their
+    /// pixels one to one, sharp, rather than resampled.
+    public static let rasterScale = 1.5
+
     public init(width: Double, height: Double) {
         self.width = width
         self.height = height

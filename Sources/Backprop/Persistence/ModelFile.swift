@@ -105,31 +105,9 @@ public struct TrainingRecord: Codable, Sendable {
 }
 
 extension ModelFile {
-    /// Reads a model from `path`, in backprop's format or network2.py's.
-    ///
-    /// A model file is data only: it names activations and costs from a closed list and is
-    /// checked (shapes, finite numbers, known names, format version) before anything uses it.
-    /// - Throws: ``PersistenceError`` naming the file and what is wrong.
-    public static func load(from path: String) throws(PersistenceError) -> ModelFile {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .cannotRead(path: path, reason: (error as NSError).localizedDescription)
-        }
-        return try decode(data, path: path)
-    }
-
-    /// Parses a model file's bytes; `path` names it in errors.
-    public static func decode(_ data: Data, path: String) throws(PersistenceError) -> ModelFile {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            let error = error as NSError
-            throw .malformedJSON(path: path, reason: error.userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription)
-        }
-        guard let fields = object as? [String: Any] else { throw .notAModel(path: path) }
-        if fields["sizes"] != nil, fields["format"] == nil {
-            return ModelFile(network: try Network2Format.decode(data, path: path))
-        }
-        guard fields["format"] as? String == formatName else { throw .notAModel(path: path) }
+    /// Parses backprop's own model file, whose top-level `fields` are already read, and checks
+    /// that its parts agree: layer sizes, momentum velocities, the saved order of examples.
+    static func decodeBackpropFormat(_ data: Data, fields: [String: Any], path: String) throws(PersistenceError) -> ModelFile {
         guard let version = fields["version"] as? Int else { throw .invalid(path: path, reason: "missing format version") }
         guard version <= currentVersion, version >= 1 else {
             throw .unsupportedVersion(path: path, version: version, supported: currentVersion)

@@ -2,11 +2,15 @@ import Foundation
 
 /// What is wrong with a model file, or why it could not be written; every case names the file.
 public enum PersistenceError: Error, Equatable, CustomStringConvertible {
+    /// Nothing at that path.
+    case missing(path: String)
+    /// A folder where a model file was expected.
+    case folder(path: String)
     case cannotRead(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
     /// Not JSON at all.
     case malformedJSON(path: String, reason: String)
-    /// JSON, but not a model in a format this program knows.
+    /// Neither JSON nor safetensors, or JSON but not a model in a format this program knows.
     case notAModel(path: String)
     /// A model written by a newer version of the format.
     case unsupportedVersion(path: String, version: Int, supported: Int)
@@ -17,11 +21,14 @@ public enum PersistenceError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .missing(let path): return "\(path): no such file"
+        case .folder(let path): return "\(path) is a folder, not a model file"
         case .cannotRead(let path, let reason): return "\(path): cannot read: \(reason)"
         case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason); any previous file is unchanged"
         case .malformedJSON(let path, let reason): return "\(path): not valid JSON: \(reason)"
         case .notAModel(let path):
-            return "\(path): not a model file (neither backprop's format nor network2.py's {\"sizes\", \"weights\", \"biases\", \"cost\"})"
+            return "\(path): not a model file (backprop's model file, network2.py's {\"sizes\", \"weights\", \"biases\", \"cost\"}, "
+                + "a bare {\"layers\", \"cost\"} network, or safetensors)"
         case .unsupportedVersion(let path, let version, let supported):
             return "\(path): model format version \(version) is newer than this program reads (up to \(supported)); use a newer backprop"
         case .invalid(let path, let reason): return "\(path): \(reason)"

@@ -3,7 +3,7 @@ import Backprop
 
 /// The model file a command reads.
 struct ModelArgument: ParsableArguments {
-    @Argument(help: ArgumentHelp("A model file: backprop's (from train --save or --checkpoint) or network2.py's JSON.", valueName: "model"))
+    @Argument(help: ArgumentHelp("A model file: backprop's (from train --save or --checkpoint), network2.py's JSON, or safetensors.", valueName: "model"))
     var path: String
 
     func load() throws -> ModelFile {

@@ -28,7 +28,7 @@ struct NetworkOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Hand-made biases, layers separated by '|', e.g. \"0.1,-0.1,0.2|-0.2,0.3\".", valueName: "b"))
     var biases: String?
 
-    @Option(help: ArgumentHelp("A saved network: a model file (train --save, network2.py's JSON) or {\"layers\": [{\"weights\": [[…]], \"biases\": […], \"activation\": \"sigmoid\"}], \"cost\": \"quadratic\"}.", valueName: "file"))
+    @Option(help: ArgumentHelp("A saved network: a model file (train --save), network2.py's JSON, safetensors, or {\"layers\": [{\"weights\": [[…]], \"biases\": […], \"activation\": \"sigmoid\"}], \"cost\": \"cross-entropy\"}; read at the command's precision.", valueName: "file"))
     var network: String?
 
     func validate() throws {
@@ -72,16 +72,9 @@ struct NetworkOptions: ParsableArguments {
     func makeNetwork<Scalar: BLASScalar>(_: Scalar.Type = Scalar.self) throws -> Network<Scalar> {
         var network: Network<Scalar>
         if let path = self.network {
-            // A model file (backprop's or network2.py's), or a bare {"layers", "cost"} network.
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw CLIError("cannot read \(path): \(error.localizedDescription)")
-            }
-            if let bare = try? JSONDecoder().decode(Network<Scalar>.self, from: data) {
-                network = bare
-            } else {
-                network = try ModelFile.decode(data, path: path).network.converted(to: Scalar.self)
-            }
+            // Read at Scalar's precision straight from the file, so that a float64 file gives
+            // Network<Double> its exact values.
+            network = try ModelFile.loadNetwork(from: path)
         } else if let weights, let biases {
             network = try Self.handMade(weights: weights, biases: biases)
             let activations = try activations(layerCount: network.layers.count)

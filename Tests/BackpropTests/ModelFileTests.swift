@@ -128,4 +128,69 @@ struct ModelFileTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["model.json"])
     }
+
+    @Test("A folder or a missing file is named in words, by every way of reading a model")
+    func notAFile() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let folder = directory + "/model.json"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        for (path, message) in [(folder, "\(folder) is a folder, not a model file"), (directory + "/none.json", "\(directory)/none.json: no such file")] {
+            #expect(throws: PersistenceError.self) { try ModelFile.load(from: path) }
+            #expect((try? ModelFile.load(from: path)) == nil)
+            do { _ = try ModelFile.load(from: path) } catch { #expect("\(error)" == message) }
+            do { _ = try ModelFile.loadNetwork(from: path, as: Double.self) } catch { #expect("\(error)" == message) }
+        }
+    }
+
+    /// Float64 values with more digits than a Float holds, each with its decimal text.
+    static let exactWeights = ["0.12345678901234567", "-0.98765432109876543", "0.33333333333333331", "1.0000000000000002"]
+    static let exactBiases = ["-0.70710678118654757", "0.1"]
+
+    /// The same [2, 1, 1] network in each format, as text (safetensors as F64 bits).
+    static func exactNetworkFiles() throws -> [(String, Data)] {
+        let w = exactWeights, b = exactBiases
+        let layers = #"[{"weights": [[\#(w[0]), \#(w[1])]], "biases": [\#(b[0])], "activation": "sigmoid"}, "#
+            + #"{"weights": [[\#(w[2])]], "biases": [\#(b[1])], "activation": "sigmoid"}]"#
+        let network = Network(layers: [
+            Layer(weights: Matrix(rows: 1, columns: 2, elements: [Double(w[0])!, Double(w[1])!]), biases: [Double(b[0])!]),
+            Layer(weights: Matrix(rows: 1, columns: 1, elements: [Double(w[2])!]), biases: [Double(b[1])!]),
+        ], cost: .crossEntropy)
+        return [
+            ("network2.json", Data((#"{"sizes": [2, 1, 1], "weights": [[[\#(w[0]), \#(w[1])]], [[\#(w[2])]]], "#
+                 + #""biases": [[[\#(b[0])]], [[\#(b[1])]]], "cost": "CrossEntropyCost"}"#).utf8)),
+            ("bare.json", Data(#"{"layers": \#(layers), "cost": "cross-entropy"}"#.utf8)),
+            ("model.json", Data((#"{"format": "backprop-model", "version": 1, "layerSizes": [2, 1, 1], "#
+                 + #""network": {"layers": \#(layers), "cost": "crossEntropy"}}"#).utf8)),
+            ("net.safetensors", try SafetensorsFormat.encode(network)),
+        ]
+    }
+
+    @Test("Every format reads into Network<Double> with the file's float64 values, not Float's")
+    func exactDouble() throws {
+        #expect(Self.exactWeights.allSatisfy { Double(Float(Double($0)!)) != Double($0)! })
+        for (name, data) in try Self.exactNetworkFiles() {
+            let network: Network<Double> = try ModelFile.decodeNetwork(data, path: name)
+            #expect(network.layers.flatMap(\.weights.elements) == Self.exactWeights.prefix(3).map { Double($0)! }, "\(name)")
+            #expect(network.layers.flatMap(\.biases) == Self.exactBiases.map { Double($0)! }, "\(name)")
+            #expect(network.cost == .crossEntropy, "\(name)")
+            // In Float, the same files give the nearest Floats.
+            let float: Network<Float> = try ModelFile.decodeNetwork(data, path: name)
+            #expect(float.layers[0].weights.elements == [Float(Double(Self.exactWeights[0])!), Float(Double(Self.exactWeights[1])!)], "\(name)")
+        }
+    }
+
+    @Test("Costs and activations read in the command line's spelling and the case name; files keep the case name")
+    func spellings() throws {
+        let text = #"{"layers": [{"weights": [[1, 2]], "biases": [0], "activation": "softmax"}], "cost": "log-likelihood"}"#
+        let network = try ModelFile.decode(Data(text.utf8), path: "hand.json").network
+        #expect(network.cost == .logLikelihood)
+        #expect(network.layers[0].activation == .softmax)
+        let crossEntropy = try JSONDecoder().decode([Cost].self, from: Data(#"["cross-entropy", "crossEntropy", "quadratic"]"#.utf8))
+        #expect(crossEntropy == [.crossEntropy, .crossEntropy, .quadratic])
+        #expect(String(decoding: try JSONEncoder().encode([Cost.crossEntropy, .logLikelihood]), as: UTF8.self)
+                == #"["crossEntropy","logLikelihood"]"#)
+        #expect(Cost.allCases.map(\.hyphenatedName) == ["quadratic", "cross-entropy", "log-likelihood"])
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([Cost].self, from: Data(#"["cross_entropy"]"#.utf8)) }
+    }
 }

@@ -11,6 +11,7 @@ struct BackpropTool: AsyncParsableCommand {
             The system of chapters 1–2 of Michael Nielsen's "Neural Networks and Deep Learning". \
             `backprop train` with no options trains the book's first network, [784, 30, 10], on MNIST.
             """,
+        version: backpropVersion,
         subcommands: [Train.self, Evaluate.self, Predict.self, Reproduce.self, Trace.self, GradCheck.self, Probe.self, Plot.self, Draw.self, Report.self, Show.self, Download.self])
 
     /// Parses and runs a subcommand. Unlike ArgumentParser's default, a usage error (an unknown

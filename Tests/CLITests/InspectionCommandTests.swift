@@ -84,7 +84,7 @@ struct InspectionCommandTests {
         ["trace", "--neuron", "3,2"], ["trace", "--weight", "2,0,2"], ["trace", "--neuron", "1,0"],
         ["trace", "--modify-neuron", "2,9,tanh"], ["trace", "--modify-neuron", "2,0,cosine"],
         ["trace", "--activation", "softplus"], ["trace", "--path-sum", "2,0"], ["gradcheck", "--epsilon", "0"],
-        ["gradcheck", "--sample", "0"], ["trace", "--input", "1,2,3", "--target", "1,0"],
+        ["gradcheck", "--sample", "0"], ["gradcheck", "--tolerance", "0"], ["gradcheck", "--tolerance", "-1"], ["trace", "--input", "1,2,3", "--target", "1,0"],
     ])
     func refuses(arguments: [String]) throws {
         var all = tinyNetwork
@@ -92,6 +92,88 @@ struct InspectionCommandTests {
         let result = try runBackprop(arguments + all)
         #expect(result.status == 2, "stdout: \(result.stdout) stderr: \(result.stderr)")
         #expect(!result.stderr.isEmpty)
+    }
+}
+
+@Suite("gradcheck's verdict, probe's unmeasured rows and the printed names")
+struct InspectionVerdictTests {
+    let deeper = ["--layers", "6,5,4,3", "--input", "0.1,0.2,0.3,0.4,0.5,0.6", "--target", "0,1,0"]
+
+    @Test("gradcheck passes a right gradient against the stated default tolerance, with status 0")
+    func passes() throws {
+        let result = try runBackprop(["gradcheck"] + tinyNetwork)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("at most 1.00e-06 (the default in double; set it with --tolerance)"))
+        let last = try #require(result.stdout.split(separator: "\n").last)
+        #expect(last.hasPrefix("PASS: the largest layer relative error is "), "\(last)")
+    }
+
+    @Test("gradcheck --epsilon 10 fails: FAIL names the layers over the tolerance, status 1")
+    func fails() throws {
+        let result = try runBackprop(["gradcheck", "--epsilon", "10"] + tinyNetwork)
+        #expect(result.status == 1, "\(result.stdout)")
+        let last = try #require(result.stdout.split(separator: "\n").last)
+        #expect(last.hasPrefix("FAIL: layer 2 (7.68e-01), layer 3 (7.60e-01) above the tolerance 1.00e-06"), "\(last)")
+        let lenient = try runBackprop(["gradcheck", "--epsilon", "10", "--tolerance", "0.9"] + tinyNetwork)
+        #expect(lenient.status == 0)
+        #expect(lenient.stdout.contains("at most 9.00e-01 (--tolerance)"))
+        let asJSON = try runBackprop(["gradcheck", "--epsilon", "10", "--json"] + tinyNetwork)
+        #expect(asJSON.status == 1)
+        let object = try json(asJSON.stdout)
+        #expect(object["passed"] as? Bool == false && object["tolerance"] as? Double == 1e-6)
+    }
+
+    @Test("gradcheck in float uses float's default ε and tolerance")
+    func float() throws {
+        let result = try runBackprop(["gradcheck", "--precision", "float"] + deeper)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("in float on the given input: central differences, ε = 0.01"))
+        #expect(result.stdout.contains("at most 1.00e-02 (the default in float"))
+    }
+
+    @Test("A layer gradcheck did not sample shows –, not 0")
+    func uncheckedLayer() throws {
+        let result = try runBackprop(["gradcheck", "--sample", "2"] + deeper)
+        #expect(result.status == 0, "\(result.stdout)")
+        let row = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("    4 ") })
+        #expect(row.split(separator: " ") == ["4", "15", "0", "–", "–", "–", "–"], "\(row)")
+        #expect(result.stdout.contains("–: no parameter of the layer was in the sample"))
+        #expect(!result.stdout.contains("0.00e+00"))
+    }
+
+    @Test("probe shows – where Δ rounds away in float, instead of a measured ΔC of 0")
+    func probeBelowRounding() throws {
+        let result = try runBackprop(["probe", "--weight", "2,1,0", "--precision", "float", "--changes", "0.01,1e-9"]
+                                     + tinyNetwork)
+        #expect(result.status == 0, "\(result.stderr)")
+        let row = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("       1e-09") })
+        #expect(row.split(separator: " ").suffix(3) == ["–", "–", "–"], "\(row)")
+        #expect(result.stdout.contains("–: adding Δ leaves the value unchanged in float"))
+    }
+
+    @Test("trace, gradcheck and probe print the cost as the command line spells it")
+    func costNames() throws {
+        let folder = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/net.json"
+        try Data("""
+            {"layers": [{"weights": [[0.1, -0.2], [0.4, 0.3]], "biases": [0.1, -0.1], "activation": "sigmoid"}],
+             "cost": "crossEntropy"}
+            """.utf8).write(to: URL(fileURLWithPath: path))
+        let example = ["--network", path, "--input", "0.5,0.9", "--target", "1,0"]
+        for command in [["trace"], ["gradcheck"], ["probe", "--bias", "2,0"]] {
+            let result = try runBackprop(command + example)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+            #expect(result.stdout.contains("cost cross-entropy"), "\(command): \(result.stdout)")
+            #expect(!result.stdout.contains("crossEntropy"))
+        }
+    }
+
+    @Test("backprop --version prints the version")
+    func version() throws {
+        let result = try runBackprop(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "0.3.0\n")
     }
 }
 

@@ -1,17 +1,23 @@
 import ArgumentParser
 import Backprop
 
-/// `backprop gradcheck`: backpropagation's gradient against finite differences, and what each costs.
-struct GradCheck: ParsableCommand {
+/// `backprop gradcheck`: backpropagation's gradient against finite differences, a verdict, and
+/// what each method costs.
+struct GradCheck: PrecisionCommand {
     static let configuration = CommandConfiguration(
         commandName: "gradcheck",
-        abstract: "Check backpropagation's gradient against finite differences, in Double, and time both.",
+        abstract: "Check backpropagation's gradient against finite differences, and time both.",
         discussion: """
             For one example, compares every ∂C/∂w and ∂C/∂b from backpropagation (one forward and \
             one backward pass) with finite differences (two forward passes per parameter for \
             central differences), layer by layer, and measures the book's claim that \
             backpropagation is the fast way: the ratio of the two methods' times. With --sample \
             only that many parameters are checked and the full cost is extrapolated.
+
+            The check passes when every checked layer's relative error ‖g − g̃‖ / max(‖g‖, ‖g̃‖) \
+            (g backpropagation's gradient, g̃ the finite differences') is at most the tolerance; \
+            it ends with PASS or FAIL and exits with status 1 when it fails. A check estimated to \
+            take more than 3 seconds says so first and shows its progress on standard error.
             """)
 
     enum Method: String, ExpressibleByArgument, CaseIterable {
@@ -22,11 +28,21 @@ struct GradCheck: ParsableCommand {
     @OptionGroup(title: "Network") var network: NetworkOptions
     @OptionGroup(title: "Example") var example: ExampleOptions
 
-    @Option(help: "ε, the finite-difference step.")
-    var epsilon = 1e-5
+    @Option(help: "Float or double arithmetic.")
+    var precision = Precision.double
+
+    @Option(help: ArgumentHelp(
+        "ε, the finite-difference step (default: 1e-5 in double, 1e-2 in float; with five-point 1e-3 and 1e-1).",
+        valueName: "ε"))
+    var epsilon: Double?
 
     @Option(help: "central: (C(p+ε) − C(p−ε))/2ε, two forward passes per parameter; five-point: error O(ε⁴), four.")
     var method = Method.central
+
+    @Option(help: ArgumentHelp(
+        "Pass when every checked layer's relative error ‖g − g̃‖/max(‖g‖, ‖g̃‖) is at most this (default: 1e-6 in double, 1e-2 in float).",
+        valueName: "error"))
+    var tolerance: Double?
 
     @Option(help: "Check this many parameters drawn at random instead of all of them.")
     var sample: Int?
@@ -38,20 +54,60 @@ struct GradCheck: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard epsilon > 0, epsilon.isFinite else { throw ValidationError("--epsilon must be positive, got \(epsilon)") }
+        if let epsilon { guard epsilon > 0, epsilon.isFinite else { throw ValidationError("--epsilon must be positive, got \(epsilon)") } }
+        if let tolerance {
+            guard tolerance > 0, tolerance.isFinite else { throw ValidationError("--tolerance must be positive, got \(tolerance)") }
+        }
         if let sample, sample < 1 { throw ValidationError("--sample must be at least 1, got \(sample)") }
         guard floor >= 0 else { throw ValidationError("--floor must not be negative") }
     }
 
-    func run() throws {
-        let net: Network<Double> = try network.makeNetwork()
+    func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
+        let net: Network<Scalar> = try network.makeNetwork()
         let (x, y, name) = try example.example(for: net)
+        let epsilon = self.epsilon ?? method.value.defaultEpsilon(for: Scalar.self)
+        let tolerance = self.tolerance ?? GradientCheckReport.defaultTolerance(for: Scalar.self)
+        let progress = finiteDifferenceProgress(of: net, input: x, target: y)
         var generator = SeededGenerator(seed: network.seed)
-        let report = net.checkGradient(input: x, target: y, epsilon: epsilon, method: method.value,
-                                       sampleSize: sample, relativeErrorFloor: floor, using: &generator)
-        if json { return try printJSON(report) }
+        let report = net.checkGradient(input: x, target: y, epsilon: Scalar(epsilon), method: method.value,
+                                       sampleSize: sample, relativeErrorFloor: floor, tolerance: tolerance,
+                                       using: &generator, progress: { done, _ in progress.update(done: done) })
+        progress.finish()
+        if json {
+            try printJSON(report)
+        } else {
+            printText(report, network: net, example: name)
+        }
+        if !report.passed { throw ExitCode.failure }
+    }
 
-        printLine("Gradient check of \(net.layerSizes) in Double on \(name): \(method.rawValue) differences, ε = \(epsilon)")
+    /// Times a few forward passes and estimates from them what the finite differences will take,
+    /// announcing the estimate when the check is long.
+    func finiteDifferenceProgress<Scalar: BLASScalar>(of net: Network<Scalar>, input x: [Scalar], target y: [Scalar])
+        -> EstimatedProgress {
+        let parameters = min(sample ?? .max, net.parameterCount)
+        let passes = parameters * method.value.forwardPassesPerParameter
+        // The first passes run with cold caches and take up to twice as long: warm up, then take
+        // the median of at least five passes (more for small networks, to fill 20 ms).
+        let clock = ContinuousClock()
+        for _ in 0..<2 { _ = net.cost(input: x, target: y) }
+        var times: [Double] = []
+        let start = clock.now
+        while times.count < 5 || (clock.now - start < .milliseconds(20) && times.count < 1000) {
+            let passStart = clock.now
+            _ = net.cost(input: x, target: y)
+            times.append((clock.now - passStart).inSeconds)
+        }
+        let forwardPass = times.sorted()[times.count / 2]
+        let progress = EstimatedProgress(label: "Finite differences", total: parameters,
+                                         estimatedSeconds: Double(passes) * forwardPass)
+        progress.announce("\(grouped(parameters)) parameters, \(grouped(passes)) forward passes of about \(duration(forwardPass))")
+        return progress
+    }
+
+    func printText<Scalar: BLASScalar>(_ report: GradientCheckReport, network net: Network<Scalar>, example name: String) {
+        printLine("Gradient check of \(net.layerSizes) (cost \(net.cost.hyphenatedName)) in \(precision.rawValue) on \(name): "
+                  + "\(method.rawValue) differences, ε = \(significant(report.epsilon, 6))")
         printLine("")
         printLine("                                 relative error        per-parameter relative error")
         printLine("layer   parameters     checked   ‖g − g̃‖/‖g‖         max        mean     max |g − g̃|")
@@ -62,8 +118,10 @@ struct GradCheck: ParsableCommand {
         }
         printLine("g: backpropagation's gradient, g̃: finite differences'. Relative error of a layer: the norm of the")
         printLine("difference over the norm of the gradient. Per parameter: |g − g̃| / max(|g|, |g̃|, \(floor)); it is large")
-        printLine("only where |g| is near the finite differences' resolution (max |g − g̃|), which rounding in Double sets.")
-        printLine("Max relative error (layers): \(scientific(report.maxNormRelativeError))")
+        printLine("only where |g| is near the finite differences' resolution (max |g − g̃|), which rounding sets.")
+        if report.layers.contains(where: { $0.checked == 0 }) {
+            printLine("–: no parameter of the layer was in the sample, so nothing was measured there.")
+        }
         printLine("")
         printLine("What the whole gradient (\(grouped(report.totalParameters)) parameters) costs:")
         printLine("  backpropagation:     1 forward + 1 backward pass          \(duration(report.backpropSeconds))")
@@ -77,6 +135,27 @@ struct GradCheck: ParsableCommand {
         let forwardPass = report.finiteDifferenceSeconds / Double(report.finiteDifferenceForwardPasses)
         printLine("  one forward pass takes \(duration(forwardPass)), so backpropagation costs as much as "
                   + "\(fixed(report.backpropSeconds / forwardPass, places: 1)) forward passes (the book: about two)")
+        printLine("")
+        printVerdict(report)
+    }
+
+    /// The tolerance and where it came from, then PASS with the largest error or FAIL with the
+    /// layers over the tolerance.
+    func printVerdict(_ report: GradientCheckReport) {
+        let source = self.tolerance == nil ? "the default in \(precision.rawValue); set it with --tolerance" : "--tolerance"
+        printLine("Tolerance: each checked layer's ‖g − g̃‖/max(‖g‖, ‖g̃‖) at most \(scientific(report.tolerance)) (\(source))")
+        let checked = report.layers.filter { $0.checked > 0 }
+        if report.passed {
+            let worst = checked.max { ($0.normRelativeError ?? 0) < ($1.normRelativeError ?? 0) }
+            printLine(Terminal.colored("PASS", 32) + ": the largest layer relative error is "
+                      + "\(scientific(report.maxNormRelativeError))\(worst.map { " (layer \($0.layer))" } ?? ""), "
+                      + "within \(scientific(report.tolerance))")
+        } else {
+            let failing = checked.filter { $0.passes(tolerance: report.tolerance) == false }
+                .map { "layer \($0.layer) (\(scientific($0.normRelativeError)))" }
+            printLine(Terminal.colored("FAIL", 31) + ": " + failing.joined(separator: ", ")
+                      + " above the tolerance \(scientific(report.tolerance))")
+        }
     }
 }
 

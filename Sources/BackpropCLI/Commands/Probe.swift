@@ -55,16 +55,19 @@ struct Probe: PrecisionCommand {
         case .bias(let l, let j): ("bias b[\(j)] of layer \(l + 2)", "∂C/∂b")
         case .weightedInput(let l, let j): ("weighted input z[\(j)] of layer \(l + 2) (the demon)", "δ = ∂C/∂z")
         }
-        printLine("Probe of the \(what) in \(net.layerSizes) on \(name)")
+        printLine("Probe of the \(what) in \(net.layerSizes) (cost \(net.cost.hyphenatedName)) in \(precision.rawValue) on \(name)")
         printLine("C = \(significant(report.cost, 10)), \(gradient) = \(significant(report.gradient, 10))")
         printLine("")
         printLine("           Δ     predicted ΔC      measured ΔC    |difference|   difference/Δ²")
         for row in report.rows {
             printLine(pad(significant(row.change, 4), 12) + pad(significant(row.predicted, 6), 17)
-                      + pad(significant(row.measured, 6), 17) + pad(scientific(row.discrepancy), 16)
-                      + pad(significant(row.discrepancy / (row.change * row.change), 4), 16))
+                      + pad(row.measured.map { significant($0, 6) } ?? "–", 17) + pad(scientific(row.discrepancy), 16)
+                      + pad(row.discrepancy.map { significant($0 / (row.change * row.change), 4) } ?? "–", 16))
         }
         printLine("predicted ΔC = \(gradient) · Δ; a steady difference/Δ² marks the linear regime, where the first-order prediction holds")
+        if report.rows.contains(where: { $0.measured == nil }) {
+            printLine("–: adding Δ leaves the value unchanged in \(precision.rawValue) (Δ is below its rounding), so nothing was measured")
+        }
     }
 
     func probeTarget<Scalar>(in net: Network<Scalar>) throws -> ProbeTarget {

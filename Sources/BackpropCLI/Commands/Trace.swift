@@ -62,7 +62,7 @@ struct Trace: PrecisionCommand {
             return try printJSON(TraceReport(network: net, pass: pass, example: name, pathSum: sum, pathSumWeight: sumLocation))
         }
         let printer = TracePrinter(network: net, pass: pass, digits: digits, full: full)
-        printLine("Trace of \(name) through \(net.layerSizes) (\(precision.rawValue)), cost \(net.cost.rawValue)")
+        printLine("Trace of \(name) through \(net.layerSizes) (\(precision.rawValue)), cost \(net.cost.hyphenatedName)")
         if let neuron {
             let at = try indices(neuron, count: 2, option: "--neuron")
             try printer.neuron(layer: at[0], j: at[1])

@@ -10,6 +10,11 @@ func scientific(_ value: Double) -> String {
     String(format: "%.2e", value)
 }
 
+/// A measurement that may not have been made: "–" when it was not, never a 0 that reads as a result.
+func scientific(_ value: Double?) -> String {
+    value.map(scientific) ?? "–"
+}
+
 /// Seconds with a sensible unit: "52.3 µs", "1.24 ms", "3.51 s".
 func duration(_ seconds: Double) -> String {
     if seconds < 1e-3 { return String(format: "%.1f µs", seconds * 1e6) }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A source of bytes read front to back: a plain file or the inflated contents of a gzip file.
 protocol ByteReader {
     /// The file being read, for error messages.
@@ -23,24 +17,7 @@ protocol ByteReader {
 
 /// Reads a whole file into memory.
 func readFile(at path: String) throws(IDXError) -> [UInt8] {
-    guard let file = fopen(path, "rb") else {
-        throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
-    }
-    defer { fclose(file) }
-    var stats = stat()
-    guard fstat(fileno(file), &stats) == 0 else {
-        throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
-    }
-    guard (stats.st_mode & S_IFMT) == S_IFREG else {
-        throw .cannotOpen(path: path, reason: "not a regular file")
-    }
-    let size = Int(stats.st_size)
-    var bytes = [UInt8](repeating: 0, count: size)
-    let read = bytes.withUnsafeMutableBytes { fread($0.baseAddress, 1, size, file) }
-    guard read == size else {
-        throw .cannotOpen(path: path, reason: "read \(read) of \(size) bytes")
-    }
-    return bytes
+    do { return try readWholeFile(at: path) } catch { throw .cannotOpen(path: path, reason: error.reason) }
 }
 
 /// Reads a file held in memory.

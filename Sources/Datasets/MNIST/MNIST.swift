@@ -44,21 +44,55 @@ public struct MNIST: Sendable {
     ///
     /// - Parameter validationCount: How many of the last training images to hold out for
     ///   validation; the book uses 10,000.
-    /// - Throws: ``MNISTError/missingFiles(directory:missing:)`` when files are absent,
+    /// - Throws: ``MNISTError`` when files are absent or the folder is not one,
     ///   ``IDXError`` when one is malformed.
     public init(directory: String, validationCount: Int = 10_000) throws {
         let location = try MNISTLocation(directory: directory)
-        var fullTraining = try Self.readSet(images: location.path(of: .trainingImages),
-                                            labels: location.path(of: .trainingLabels))
+        (training, validation) = try Self.readTrainingFiles(at: location, validationCount: validationCount)
         test = try Self.readSet(images: location.path(of: .testImages), labels: location.path(of: .testLabels))
-        guard fullTraining.count > validationCount else {
-            throw MNISTError.tooFewTrainingImages(count: fullTraining.count, validationCount: validationCount)
+    }
+
+    /// One of the three sets of images.
+    public enum Split: String, CaseIterable, Sendable {
+        case training, validation, test
+
+        /// The files this split is read from: the two `t10k` files for the test images, the two
+        /// `train` files for the others.
+        public var files: [File] {
+            switch self {
+            case .training, .validation: return [.trainingImages, .trainingLabels]
+            case .test: return [.testImages, .testLabels]
+            }
         }
-        let split = fullTraining.count - validationCount
-        validation = fullTraining[split..<fullTraining.count]
+    }
+
+    /// Reads only the files that `split` needs (so the test images need only the two `t10k`
+    /// files in `directory`).
+    ///
+    /// - Parameter validationCount: As for ``init(directory:validationCount:)``.
+    /// - Throws: As ``init(directory:validationCount:)`` does, for this split's files only.
+    public static func load(_ split: Split, directory: String, validationCount: Int = 10_000) throws -> LabelledData {
+        let location = try MNISTLocation(directory: directory, files: split.files)
+        switch split {
+        case .test: return try readSet(images: location.path(of: .testImages), labels: location.path(of: .testLabels))
+        case .training: return try readTrainingFiles(at: location, validationCount: validationCount).training
+        case .validation: return try readTrainingFiles(at: location, validationCount: validationCount).validation
+        }
+    }
+
+    /// The training file's images, split into the first ones for training and the last
+    /// `validationCount` for validation.
+    private static func readTrainingFiles(at location: MNISTLocation, validationCount: Int) throws
+        -> (training: LabelledData, validation: LabelledData) {
+        var training = try readSet(images: location.path(of: .trainingImages), labels: location.path(of: .trainingLabels))
+        guard training.count > validationCount else {
+            throw MNISTError.tooFewTrainingImages(count: training.count, validationCount: validationCount)
+        }
+        let split = training.count - validationCount
+        let validation = training[split..<training.count]
         // The training images keep the file's buffer, cut short, rather than a 39 MB copy.
-        fullTraining.keepFirst(split)
-        training = fullTraining
+        training.keepFirst(split)
+        return (training, validation)
     }
 
     /// Reads one image file and its label file as labelled examples.
@@ -85,6 +119,10 @@ public struct MNIST: Sendable {
 public enum MNISTError: Error, Equatable, CustomStringConvertible {
     /// Some of the four files are not in the directory.
     case missingFiles(directory: String, missing: [String])
+    /// The path given as the data folder is a file.
+    case notAFolder(path: String)
+    /// A folder stands where one of the data files should be.
+    case fileIsAFolder(path: String)
     /// The training file is too small to hold out the validation images.
     case tooFewTrainingImages(count: Int, validationCount: Int)
 
@@ -94,6 +132,11 @@ public enum MNISTError: Error, Equatable, CustomStringConvertible {
             return "MNIST data not found in \(directory): missing \(missing.joined(separator: ", ")) "
                 + "(each as NAME.gz or NAME). Run `backprop download` to fetch them there, "
                 + "or point --data or MNIST_DIR at a folder that has them."
+        case .notAFolder(let path):
+            return "\(path) is a file, not a folder: --data and MNIST_DIR name the folder that holds the MNIST files "
+                + "(train-images-idx3-ubyte.gz and the others)"
+        case .fileIsAFolder(let path):
+            return "\(path) is a folder, not a file: the MNIST data folder must hold the data files themselves"
         case .tooFewTrainingImages(let count, let validationCount):
             return "The training file has \(count) images, too few to hold out \(validationCount) for validation"
         }

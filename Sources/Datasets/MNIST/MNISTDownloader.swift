@@ -34,9 +34,20 @@ public struct MNISTDownloader: Sendable {
     ///   half-written, and files already in place are not touched.
     public func download(into directory: String,
                          report: (MNIST.File, Outcome) -> Void = { _, _ in }) async throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        switch PathKind(of: directory) {
+        case .folder: break
+        case .missing:
+            do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                throw DownloadError.cannotSave(path: directory, reason: "cannot create the folder (\((error as NSError).localizedDescription))")
+            }
+        case .file, .other:
+            throw DownloadError.cannotSave(path: directory, reason: "it is a file, not a folder; name the folder for the MNIST files")
+        }
         for file in MNIST.File.allCases {
             let destination = "\(directory)/\(file.rawValue).gz"
+            if PathKind(of: destination) == .folder {
+                throw DownloadError.cannotSave(path: destination, reason: "a folder of that name is in the way")
+            }
             if FileManager.default.fileExists(atPath: destination),
                (try? md5Hex(gunzippedFileAt: destination)) == checksums[file] {
                 report(file, .alreadyPresent)
@@ -55,7 +66,9 @@ public struct MNISTDownloader: Sendable {
             // Write beside the destination, check, then rename: a failed or interrupted download
             // never leaves a broken file under the real name.
             let temporary = destination + ".download"
-            try body.write(to: URL(fileURLWithPath: temporary))
+            do { try body.write(to: URL(fileURLWithPath: temporary)) } catch {
+                throw DownloadError.cannotSave(path: temporary, reason: (error as NSError).localizedDescription)
+            }
             let actual: String
             do {
                 actual = try md5Hex(gunzippedFileAt: temporary)

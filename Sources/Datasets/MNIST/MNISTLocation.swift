@@ -1,6 +1,7 @@
 import Foundation
 
-/// Where the MNIST files are: a directory holding each of the four files gzipped or raw.
+/// Where the MNIST files are: a directory holding each of the four files (or the ones a task
+/// needs) gzipped or raw.
 public struct MNISTLocation: Sendable {
     /// The directory.
     public let directory: String
@@ -21,15 +22,21 @@ public struct MNISTLocation: Sendable {
         return dataHome + "/backprop/mnist"
     }
 
-    /// Finds the four files in `directory`, preferring `NAME.gz` over `NAME`.
-    /// - Throws: ``MNISTError/missingFiles(directory:missing:)`` listing every absent file.
-    public init(directory: String) throws(MNISTError) {
+    /// Finds `files` (all four unless told) in `directory`, preferring `NAME.gz` over `NAME`.
+    /// - Throws: ``MNISTError/notAFolder(path:)`` when `directory` is a file,
+    ///   ``MNISTError/missingFiles(directory:missing:)`` listing every absent file, and
+    ///   ``MNISTError/fileIsAFolder(path:)`` when a data file's name is taken by a folder.
+    public init(directory: String, files: [MNIST.File] = MNIST.File.allCases) throws(MNISTError) {
+        if PathKind(of: directory) == .file { throw .notAFolder(path: directory) }
         var paths: [MNIST.File: String] = [:]
         var missing: [String] = []
-        for file in MNIST.File.allCases {
+        for file in files {
             let candidates = ["\(directory)/\(file.rawValue).gz", "\(directory)/\(file.rawValue)"]
-            if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
-                paths[file] = found
+            let kinds = candidates.map { PathKind(of: $0) }
+            if let found = kinds.firstIndex(of: .file) {
+                paths[file] = candidates[found]
+            } else if let folder = kinds.firstIndex(of: .folder) {
+                throw .fileIsAFolder(path: candidates[folder])
             } else {
                 missing.append(file.rawValue + ".gz")
             }
@@ -39,6 +46,9 @@ public struct MNISTLocation: Sendable {
         self.paths = paths
     }
 
-    /// The path of one of the files.
-    public func path(of file: MNIST.File) -> String { paths[file]! }
+    /// The path of one of the files this location was asked to find.
+    public func path(of file: MNIST.File) -> String {
+        guard let path = paths[file] else { preconditionFailure("\(file.rawValue) was not among the files looked for") }
+        return path
+    }
 }

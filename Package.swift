@@ -17,7 +17,8 @@ let package = Package(
     ],
     targets: [
         // System libraries: BLAS for the matrix products, libdeflate and zlib for gzipped data
-        // files (libdeflate inflates them, zlib names what is wrong with a corrupt one).
+        // files (libdeflate inflates them, zlib names what is wrong with a corrupt one), libpng
+        // for the PNG images `backprop predict` reads.
         .systemLibrary(
             name: "CBLAS",
             pkgConfig: "openblas",
@@ -25,6 +26,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .systemLibrary(name: "CDeflate", providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
 
         // C kernels for the training hot path: sparse-input first layer, small dense layers,
         // compiled for AVX-512, AVX2 and plain C and chosen at run time.
@@ -40,12 +42,13 @@ let package = Package(
             ]
         ),
 
-        // Library: data sets (MNIST) read from IDX files, gzipped or raw.
+        // Library: data sets (MNIST) read from IDX files, gzipped or raw; images (PNG, PGM) to classify.
         .target(
             name: "Datasets",
             dependencies: [
                 "Backprop",
                 "CDeflate",
+                "CPNG",
                 "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A greyscale image read from a PGM file (Netpbm, plain "P2" or binary "P5").
 public struct PGMImage: Equatable, Sendable {
     public let width: Int
@@ -7,32 +5,19 @@ public struct PGMImage: Equatable, Sendable {
     /// Pixels row by row, scaled to [0, 1] by the file's maximum value (1 is white).
     public let pixels: [Double]
 
-    /// What is wrong with a PGM file; each case names the file.
-    public enum Error: Swift.Error, Equatable, CustomStringConvertible {
-        case cannotRead(path: String, reason: String)
-        case malformed(path: String, reason: String)
-
-        public var description: String {
-            switch self {
-            case .cannotRead(let path, let reason): return "\(path): cannot read: \(reason)"
-            case .malformed(let path, let reason): return "\(path): not a PGM image: \(reason)"
-            }
-        }
-    }
-
-    public init(contentsOf path: String) throws(PGMImage.Error) {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .cannotRead(path: path, reason: (error as NSError).localizedDescription)
-        }
-        try self.init(bytes: [UInt8](data), name: path)
+    /// Reads the PGM file at `path`.
+    /// - Throws: ``ImageError`` naming the file and what is wrong with it.
+    public init(contentsOf path: String) throws(ImageError) {
+        let bytes: [UInt8]
+        do { bytes = try readWholeFile(at: path) } catch { throw .cannotRead(path: path, reason: error.reason) }
+        try self.init(bytes: bytes, name: path)
     }
 
     /// Parses PGM bytes; `name` is used in errors.
-    public init(bytes: [UInt8], name: String) throws(PGMImage.Error) {
+    public init(bytes: [UInt8], name: String) throws(ImageError) {
         var position = 0
         // Header fields are whitespace-separated tokens; '#' starts a comment to the end of the line.
-        func token() throws(PGMImage.Error) -> String {
+        func token() throws(ImageError) -> String {
             while position < bytes.count {
                 if bytes[position] == UInt8(ascii: "#") {
                     while position < bytes.count && bytes[position] != 10 { position += 1 }
@@ -42,19 +27,19 @@ public struct PGMImage: Equatable, Sendable {
             }
             let start = position
             while position < bytes.count && ![9, 10, 13, 32].contains(bytes[position]) { position += 1 }
-            guard position > start else { throw .malformed(path: name, reason: "the header ends early") }
+            guard position > start else { throw .malformed(path: name, format: "PGM", reason: "the header ends early") }
             return String(decoding: bytes[start..<position], as: UTF8.self)
         }
-        func number(_ what: String, in range: ClosedRange<Int>) throws(PGMImage.Error) -> Int {
+        func number(_ what: String, in range: ClosedRange<Int>) throws(ImageError) -> Int {
             let text = try token()
             guard let value = Int(text), range.contains(value) else {
-                throw .malformed(path: name, reason: "\(what) \"\(text)\" is not in \(range.lowerBound)…\(range.upperBound)")
+                throw .malformed(path: name, format: "PGM", reason: "\(what) \"\(text)\" is not in \(range.lowerBound)…\(range.upperBound)")
             }
             return value
         }
         let magic = try token()
         guard magic == "P2" || magic == "P5" else {
-            throw .malformed(path: name, reason: "it starts with \"\(magic.prefix(8))\", not P2 or P5")
+            throw .malformed(path: name, format: "PGM", reason: "it starts with \"\(magic.prefix(8))\", not P2 or P5")
         }
         let width = try number("width", in: 1...4096), height = try number("height", in: 1...4096)
         let maximum = try number("maximum value", in: 1...65535)
@@ -67,14 +52,14 @@ public struct PGMImage: Equatable, Sendable {
             position += 1  // the single whitespace after the maximum
             let size = maximum < 256 ? 1 : 2
             guard bytes.count - position >= count * size else {
-                throw .malformed(path: name, reason: "it has \(max(0, bytes.count - position)) bytes of pixels, "
+                throw .malformed(path: name, format: "PGM", reason: "it has \(max(0, bytes.count - position)) bytes of pixels, "
                                  + "\(width)×\(height) needs \(count * size)")
             }
             for i in 0..<count {
                 let at = position + i * size
                 let value = size == 1 ? Int(bytes[at]) : Int(bytes[at]) << 8 | Int(bytes[at + 1])
                 guard value <= maximum else {
-                    throw .malformed(path: name, reason: "pixel \(i) is \(value), above the maximum \(maximum)")
+                    throw .malformed(path: name, format: "PGM", reason: "pixel \(i) is \(value), above the maximum \(maximum)")
                 }
                 values.append(value)
             }

@@ -73,6 +73,8 @@ public struct TrainingRecord: Codable, Sendable {
     public var order: [Int]
     /// Examples already trained on in an interrupted epoch, or nil.
     public var examplesDoneInEpoch: Int?
+    /// The seed the run started from; nil in files written before it was recorded.
+    public var seed: UInt64?
 
     init(run: TrainingRun<Float>, data: DataSettings) {
         configuration = run.configuration
@@ -93,6 +95,7 @@ public struct TrainingRecord: Codable, Sendable {
         trainingSetSize = run.trainingSetSize
         order = run.order
         examplesDoneInEpoch = run.examplesDoneInEpoch
+        seed = run.seed
     }
 
     func run(network: Network<Float>) -> TrainingRun<Float> {
@@ -100,7 +103,7 @@ public struct TrainingRecord: Codable, Sendable {
             configuration: configuration, network: network, generator: generator, optimizer: optimizer,
             history: history, learningRate: learningRate, bestAccuracy: bestAccuracy,
             epochsWithoutImprovement: epochsWithoutImprovement, stopReason: stopReason, trainingSetSize: trainingSetSize,
-            order: order, examplesDoneInEpoch: examplesDoneInEpoch)
+            order: order, examplesDoneInEpoch: examplesDoneInEpoch, seed: seed)
     }
 }
 

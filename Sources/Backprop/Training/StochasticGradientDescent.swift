@@ -109,8 +109,8 @@ public struct Monitoring: OptionSet, Codable, Hashable, Sendable {
     public static let trainingCost = Monitoring(rawValue: 8)
     public static let all: Monitoring = [.evaluationAccuracy, .evaluationCost, .trainingAccuracy, .trainingCost]
 
-    var evaluatesEvaluationData: Bool { !intersection([.evaluationAccuracy, .evaluationCost]).isEmpty }
-    var evaluatesTrainingData: Bool { !intersection([.trainingAccuracy, .trainingCost]).isEmpty }
+    public var evaluatesEvaluationData: Bool { !intersection([.evaluationAccuracy, .evaluationCost]).isEmpty }
+    public var evaluatesTrainingData: Bool { !intersection([.trainingAccuracy, .trainingCost]).isEmpty }
 }
 
 /// News from a training run in progress.

@@ -23,12 +23,15 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
     public var order: [Int]
     /// Examples already trained on in an epoch that was interrupted, or nil between epochs.
     public var examplesDoneInEpoch: Int?
+    /// The seed the network and the generators were made from, when the run was started from one
+    /// (files saved before it was recorded have none).
+    public var seed: UInt64?
 
     /// A run at any point, from its parts (as a model file stores them).
     init(configuration: StochasticGradientDescent, network: Network<Scalar>, generator: SeededGenerator,
          optimizer: OptimizerState<Scalar>, history: TrainingHistory, learningRate: Double, bestAccuracy: Double?,
          epochsWithoutImprovement: Int, stopReason: String?, trainingSetSize: Int, order: [Int],
-         examplesDoneInEpoch: Int?) {
+         examplesDoneInEpoch: Int?, seed: UInt64? = nil) {
         self.configuration = configuration
         self.network = network
         self.generator = generator
@@ -41,6 +44,7 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
         self.trainingSetSize = trainingSetSize
         self.order = order
         self.examplesDoneInEpoch = examplesDoneInEpoch
+        self.seed = seed
     }
 
     /// A run that has not started.
@@ -185,10 +189,11 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
                                  kernels: Kernels, shouldStop: (() -> Bool)?,
                                  progress: ((TrainingProgress) -> Void)?) -> MiniBatchOutcome {
         let m = configuration.miniBatchSize
+        let weightCount = network.layers.reduce(0) { $0 + $1.weights.elements.count }
         if var floats = network as? Network<Float>, let floatRule = rule as? UpdateRule<Float>,
            let packed = PackedNetwork(floats, rule: floatRule, capacity: min(m, order.count), choice: kernels),
            let inputs = data.sparseInputs {
-            let outcome = Self.forEachMiniBatch(of: order, size: m, from: start, epoch: epoch, shouldStop: shouldStop,
+            let outcome = Self.forEachMiniBatch(of: order, size: m, weightCount: weightCount, from: start, epoch: epoch, shouldStop: shouldStop,
                                                 progress: progress) { indices in
                 let next = order[indices.endIndex ..< min(indices.endIndex + m, order.count)]
                 return packed.step(on: data, inputs: inputs, indices: indices, next: next, rule: floatRule)
@@ -199,7 +204,7 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
         }
         var full = MiniBatch<Scalar>(layerSizes: network.layerSizes, size: min(m, order.count))
         var remainder: MiniBatch<Scalar>? = nil
-        return Self.forEachMiniBatch(of: order, size: m, from: start, epoch: epoch, shouldStop: shouldStop,
+        return Self.forEachMiniBatch(of: order, size: m, weightCount: weightCount, from: start, epoch: epoch, shouldStop: shouldStop,
                                      progress: progress) { indices in
             if indices.count == full.size {
                 full.load(data, indices: indices)
@@ -217,10 +222,12 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
     /// each step it checks whether the mini-batch's output was finite (what `step` returns) and
     /// asks `shouldStop`.
     private static func forEachMiniBatch(
-        of order: [Int], size m: Int, from start: Int, epoch: Int, shouldStop: (() -> Bool)?,
+        of order: [Int], size m: Int, weightCount: Int, from start: Int, epoch: Int, shouldStop: (() -> Bool)?,
         progress: ((TrainingProgress) -> Void)?, step: (ArraySlice<Int>) -> Bool
     ) -> MiniBatchOutcome {
-        let reportEvery = max(1, order.count / m / 100)
+        // Every 1% of the epoch, and more often for large networks: at least every ~10⁸
+        // multiply-adds (a few hundredths of a second), so that a slow epoch still reports.
+        let reportEvery = max(1, min(order.count / m / 100, 100_000_000 / max(1, m * weightCount)))
         var position = start
         while position < order.count {
             let batchNumber = position / m

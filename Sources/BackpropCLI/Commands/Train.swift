@@ -18,36 +18,48 @@ struct Train: ParsableCommand {
 
     enum EvaluationSet: String, ExpressibleByArgument, CaseIterable {
         case test, validation, none
+        static var allValueDescriptions: [String: String] {
+            ["test": "MNIST's 10,000 test images", "validation": "the last 10,000 of the 60,000 training images, held out",
+             "none": "no evaluation (fastest)"]
+        }
     }
 
-    @Option(help: ArgumentHelp("Neurons per layer, input first; the input layer must have 784 (28×28 pixels) and the output 10 (digits).", valueName: "sizes"))
-    var layers = LayerSizes([784, 30, 10])
+    enum Keep: String, ExpressibleByArgument, CaseIterable {
+        case last, best
+        static var allValueDescriptions: [String: String] {
+            ["last": "the network after the last epoch (the run as a checkpoint holds it)",
+             "best": "the network after the epoch with the best evaluation accuracy, with the run as it stood then"]
+        }
+    }
 
-    @Option(help: "Epochs: passes over the training images.")
-    var epochs = 30
+    @Option(help: ArgumentHelp("Neurons per layer, input first; the input layer must have 784 (28×28 pixels) and the output 10 (digits) (default: 784,30,10).", valueName: "sizes"))
+    var layers: LayerSizes?
 
-    @Option(help: "m, the number of training images averaged into each gradient descent step.")
-    var miniBatchSize = 10
+    @Option(parsing: .unconditional, help: ArgumentHelp("Epochs: passes over the training images (default: 30). With --resume, the run's new total: more than it had extends it.", valueName: "N"))
+    var epochs: Int?
 
-    @Option(help: "η, the learning rate: the size of each gradient descent step.")
-    var eta = 3.0
+    @Option(parsing: .unconditional, help: ArgumentHelp("m, the number of training images averaged into each gradient descent step (default: 10).", valueName: "m"))
+    var miniBatchSize: Int?
 
-    @Option(help: ArgumentHelp(
-        "Seed for the initial weights and the shuffling; the same seed gives the same run.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("η, the learning rate: the size of each gradient descent step (default: 3.0).", valueName: "η"))
+    var eta: Double?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Seed for the initial weights and the shuffling; the same seed gives the same run (default: 2).",
         discussion: "With the book's N(0, 1) weights the result depends on the seed: the README lists seeds 1–10."))
-    var seed: UInt64 = 2
+    var seed: UInt64?
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Threads for the BLAS matrix products and a wide first layer.",
         discussion: "Networks like the book's trained by plain SGD run on backprop's own kernels instead (the header line says which), which use these threads only for a first layer wide enough to pay for them. 1 gives bit-identical runs for a given seed and BLAS core. More threads help only large networks, and change the order of floating-point sums, so the last bits (and hence the exact accuracies) can differ."))
     var threads = 1
 
-    @Option(help: "Images to evaluate on after each epoch: the 10,000 test images (as in the book's chapter 1), the 10,000 validation images, or none.")
-    var evaluateOn = EvaluationSet.test
+    @Option(help: "Images to evaluate on after each epoch (default: test, as in the book's chapter 1).")
+    var evaluateOn: EvaluationSet?
 
     @OptionGroup(title: "Chapter 3") var options: TrainingOptions
 
-    @Option(help: ArgumentHelp("Train on the first N training images only (the book's overfitting experiment uses 1,000).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Train on the first N of the 50,000 training images only (the book's overfitting experiment uses 1,000).", valueName: "N"))
     var trainingSize: Int?
 
     @Flag(help: "Enlarge the training set fivefold with copies shifted one pixel up, down, left and right.")
@@ -63,38 +75,55 @@ struct Train: ParsableCommand {
     @Option(help: "σ′(z) below this counts as saturated in the learning-speed report.")
     var saturationThreshold = 0.01
 
-    @Option(help: ArgumentHelp("Save the trained network, its training configuration and history (backprop's format).", valueName: "file"))
+    @Option(help: ArgumentHelp("Save the trained network, its training configuration and history (backprop's format, .json).", valueName: "file"))
     var save: String?
 
-    @Option(help: ArgumentHelp("Also save the network in network2.py's JSON format (sigmoid networks, quadratic or cross-entropy cost).", valueName: "file"))
+    @Option(help: ArgumentHelp("Also save the network in network2.py's JSON format (sigmoid networks, quadratic or cross-entropy cost; .json).", valueName: "file"))
     var saveNetwork2: String?
 
-    @Option(help: ArgumentHelp("Write the run to this file after every epoch, so that --resume can continue it.", valueName: "file"))
+    @Option(help: ArgumentHelp("Also save the network as safetensors (.safetensors), for numpy, PyTorch and other tools.", valueName: "file"))
+    var saveSafetensors: String?
+
+    @Option(help: "Which network --save, --save-network2 and --save-safetensors write.")
+    var keep = Keep.last
+
+    @Option(help: ArgumentHelp("Write the run to this file (.json) after every epoch, so that --resume can continue it. A resumed run checkpoints to its --resume file unless this names another.", valueName: "file"))
     var checkpoint: String?
 
-    @Option(help: ArgumentHelp("Continue the run saved in this checkpoint, with its own settings and data; the result equals an uninterrupted run, bit for bit.", valueName: "file"))
+    @Option(help: ArgumentHelp("Continue the run saved in this checkpoint with its own settings and data; the result equals an uninterrupted run, bit for bit. Only --epochs may change it (to extend the run); other settings that differ from the saved run's are refused.", valueName: "file"))
     var resume: String?
 
-    @Option(help: ArgumentHelp("Write the per-epoch history: CSV if the name ends in .csv, else JSON.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write the per-epoch history: .csv or .json.", valueName: "file"))
     var history: String?
 
     @Option(help: ArgumentHelp("Draw the learning curves after training: .svg or .png.", valueName: "file"))
     var plot: String?
 
-    enum DivergenceAction: String, ExpressibleByArgument, CaseIterable { case stop, halve }
+    enum DivergenceAction: String, ExpressibleByArgument, CaseIterable {
+        case stop, halve
+        static var allValueDescriptions: [String: String] {
+            ["stop": "end the command with an error; the last checkpoint stays as it was",
+             "halve": "halve η and redo the epoch from the state before it (down to η/1024)"]
+        }
+    }
 
-    @Option(help: "When the network's output or weights stop being finite numbers: stop (the last checkpoint stays as it was), or halve η and redo the epoch from the state before it.")
+    @Option(help: "What to do when the network's output or weights stop being finite numbers.")
     var onDivergence = DivergenceAction.stop
 
     @OptionGroup var data: DataOptions
 
+    /// The settings in force for a new run: the ones given, else the book's chapter 1 defaults.
+    var layerSizes: [Int] { layers?.sizes ?? [784, 30, 10] }
+    var epochCount: Int { epochs ?? 30 }
+    var miniBatch: Int { miniBatchSize ?? 10 }
+    var learningRate: Double { eta ?? 3.0 }
+    var seedValue: UInt64 { seed ?? 2 }
+    var evaluationSet: EvaluationSet { evaluateOn ?? .test }
+
     func validate() throws {
-        let sizes = layers.sizes
-        if let plot, !plot.lowercased().hasSuffix(".svg") && !plot.lowercased().hasSuffix(".png") {
-            throw ValidationError("--plot must name a .svg or .png file, got \(plot)")
-        }
+        let sizes = layerSizes
         guard sizes.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--layers: every layer needs at least one neuron, got \(layers)")
+            throw ValidationError("--layers: every layer needs at least one neuron, got \(LayerSizes(sizes))")
         }
         guard sizes.first == MNIST.inputSize else {
             throw ValidationError("--layers: the input layer must have \(MNIST.inputSize) neurons, one per pixel of a 28×28 MNIST image, got \(sizes[0])")
@@ -102,12 +131,14 @@ struct Train: ParsableCommand {
         guard sizes.last == MNIST.classCount else {
             throw ValidationError("--layers: the output layer must have \(MNIST.classCount) neurons, one per digit, got \(sizes.last!)")
         }
-        try layers.checkFitsInMemory()
-        guard epochs > 0 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        guard miniBatchSize > 0 else {
-            throw ValidationError("--mini-batch-size must be at least 1, got \(miniBatchSize)")
+        try LayerSizes(sizes).checkFitsInMemory()
+        guard epochCount > 0 else { throw ValidationError("--epochs must be at least 1, got \(epochCount)") }
+        guard miniBatch > 0 else {
+            throw ValidationError("--mini-batch-size must be at least 1, got \(miniBatch)")
         }
-        guard eta > 0, eta.isFinite else { throw ValidationError("--eta (η) must be a positive number, got \(eta)") }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw ValidationError("--eta (η) must be a positive number, got \(learningRate)")
+        }
         guard learningSpeedSample > 0 else {
             throw ValidationError("--learning-speed-sample must be at least 1, got \(learningSpeedSample)")
         }
@@ -115,11 +146,45 @@ struct Train: ParsableCommand {
             throw ValidationError("--saturation-threshold must be positive, got \(saturationThreshold)")
         }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be from 1 to 256, got \(threads)") }
-        if let trainingSize, trainingSize < 1 { throw ValidationError("--training-size must be at least 1, got \(trainingSize)") }
-        if (options.halveEtaAfter != nil || options.earlyStopping != nil) && evaluateOn == .none {
+        if let trainingSize {
+            guard trainingSize >= 1 else { throw ValidationError("--training-size must be at least 1, got \(trainingSize)") }
+            guard trainingSize <= Self.trainingImageCount else {
+                throw ValidationError("--training-size: MNIST has \(grouped(Self.trainingImageCount)) training images (the other "
+                                      + "10,000 of its 60,000 are the validation set), got \(grouped(trainingSize))")
+            }
+        }
+        if resume == nil { try validateNewRun() }
+        try outputCheck.verify()
+    }
+
+    /// Checks that concern the settings of a run that starts now (a resumed run has its own).
+    func validateNewRun() throws {
+        let evaluating = evaluationSet != .none
+        if (options.halveEtaAfter != nil || options.earlyStopping != nil) && !evaluating {
             throw ValidationError("--halve-eta-after and --early-stopping watch evaluation accuracy: they need --evaluate-on test or validation")
         }
-        if options.dropout > 0 && sizes.count < 3 { throw ValidationError("--dropout needs a hidden layer") }
+        if options.dropoutValue > 0 && layerSizes.count < 3 { throw ValidationError("--dropout needs a hidden layer") }
+        let monitoring = try options.monitoring()
+        if options.monitor != nil, !evaluating, monitoring.evaluatesEvaluationData {
+            throw ValidationError("--monitor: evaluation-accuracy and evaluation-cost need evaluation images, but --evaluate-on is none")
+        }
+        if plot != nil, !evaluating, !monitoring.evaluatesTrainingData {
+            throw ValidationError("--plot: nothing to draw with --evaluate-on none; evaluate on test or validation images, "
+                                  + "or add --monitor training-accuracy or training-cost")
+        }
+        if keep == .best, !evaluating {
+            throw ValidationError("--keep best picks the epoch with the best evaluation accuracy: it needs --evaluate-on test or validation")
+        }
+    }
+
+    /// Every file the command reads or writes. A resumed run may checkpoint to its own file.
+    var outputCheck: OutputCheck {
+        let checkpointIsResume = checkpoint.map(OutputCheck.identity) == resume.map(OutputCheck.identity)
+        return OutputCheck(
+            inputs: checkpointIsResume ? [] : [("--resume", resume)],
+            outputs: [("--save", save, ["json"]), ("--save-network2", saveNetwork2, ["json"]),
+                      ("--save-safetensors", saveSafetensors, ["safetensors"]), ("--checkpoint", checkpoint, ["json"]),
+                      ("--history", history, ["json", "csv"]), ("--plot", plot, ["svg", "png"])])
     }
 
     func run() throws {
@@ -128,36 +193,24 @@ struct Train: ParsableCommand {
         var mnist: MNIST? = nil
         let loadTime = try clock.measure { mnist = try MNIST(directory: data.resolvedDirectory) }
 
-        var run: TrainingRun<Float>
-        let settings: DataSettings
-        if let resume {
-            let model = try ModelFile.load(from: resume)
-            guard let saved = model.resumableRun(), let record = model.training else {
-                throw CLIError("\(resume) holds a network but no training run to resume")
-            }
-            run = saved
-            settings = record.data
-            printLine("Resuming \(resume) at epoch \(run.nextEpoch) of \(run.configuration.epochs) with its saved settings")
-        } else {
-            settings = DataSettings(trainingCount: min(trainingSize ?? Int.max, mnist!.training.count),
-                                    expanded: expand, evaluationSet: evaluateOn.rawValue)
-            run = try newRun(trainingData: trainingData(mnist!, settings), evaluationData: evaluationData(mnist!, settings))
-        }
+        var (run, settings) = try resume == nil ? startRun(mnist!) : resumeRun()
         let trainingData = trainingData(mnist!, settings)
         let evaluationData = evaluationData(mnist!, settings)
         guard trainingData.count == run.trainingSetSize else {
             throw CLIError("the checkpoint trained on \(run.trainingSetSize) images, but \(trainingData.count) are here")
         }
-
+        try checkFormats(run.network)
+        let checkpoint = self.checkpoint ?? resume
         let configuration = run.configuration
         let kernels = Kernels.automatic.resolved(for: run.network, configuration: configuration)
-        printLine("Training \(run.network.layerSizes) on \(grouped(trainingData.count)) MNIST images: "
-                  + (configuration.epochs == 1 ? "1 epoch" : "\(configuration.epochs) epochs") + ", mini-batch \(configuration.miniBatchSize), η = \(configuration.learningRate), "
-                  + (resume == nil ? "seed \(seed) " : "")
-                  + "(data loaded in \(fixed(loadTime.inSeconds, places: 2)) s; \(kernels.summary), "
-                  + "\(threads) thread\(threads == 1 ? "" : "s"))")
-        let extras = describe(configuration, network: run.network)
-        if !extras.isEmpty { printLine("  " + extras) }
+        printLine(header(run, settings: settings, images: trainingData.count, loadTime: loadTime, kernels: kernels))
+        for warning in warnings(run) { warn(warning) }
+        if run.isFinished {
+            printLine(run.stopReason.map { "The run had stopped early: \($0)." }
+                      ?? "The run has done all its \(configuration.epochs) epochs: give --epochs with a larger total to extend it.")
+        } else {
+            estimateEpochTime(run, trainingData: trainingData, evaluationData: evaluationData)
+        }
 
         let monitor = learningSpeed
             ? LearningSpeedMonitor(sample: trainingData[0..<min(learningSpeedSample, trainingData.count)],
@@ -173,6 +226,7 @@ struct Train: ParsableCommand {
 
         var bar = ProgressBar()
         var accuracies = run.history.epochs.compactMap { $0.evaluation?.accuracy }
+        var best: TrainingRun<Float>? = nil
         Signals.catchInterruptions()
         while !run.isFinished {
             do {
@@ -195,118 +249,23 @@ struct Train: ParsableCommand {
                     })
             } catch {
                 bar.clear()
-                try handle(error, run: &run, settings: settings)
+                try handle(error, run: &run, settings: settings, checkpoint: checkpoint)
                 continue
             }
-            if let checkpoint { try ModelFile(run: run, data: settings).save(to: checkpoint) }
+            if keep == .best, run.history.bestEpoch?.epoch == run.nextEpoch - 1 { best = run }
+            if let checkpoint { writeCheckpoint(run, settings: settings, to: checkpoint) }
         }
         if let reason = run.stopReason { printLine("Stopped early: \(reason)") }
-        if let best = run.history.bestEpoch, let evaluation = best.evaluation {
-            printLine("Best: epoch \(best.epoch), \(grouped(evaluation.correct)) / \(grouped(evaluation.count)) "
+        if let bestEpoch = run.history.bestEpoch, let evaluation = bestEpoch.evaluation {
+            printLine("Best: epoch \(bestEpoch.epoch), \(grouped(evaluation.correct)) / \(grouped(evaluation.count)) "
                       + "(\(percent(evaluation.accuracy))) on the \(settings.evaluationSet) images; "
                       + "training took \(fixed(run.history.trainingSeconds, places: 2)) s")
         } else {
             printLine("Training took \(fixed(run.history.trainingSeconds, places: 2)) s")
         }
-        if let save {
-            try ModelFile(run: run, data: settings).save(to: save)
-            printLine("Saved the network and its training record to \(save)")
-        }
-        if let saveNetwork2 {
-            try Network2Format.save(run.network, to: saveNetwork2)
-            printLine("Saved the network in network2.py's format to \(saveNetwork2)")
-        }
-        if let history { try write(run.history, to: history) }
-        if let plot {
-            try writeFigure(LearningCurves.svg([("run", run.history)], title: "Learning curves of \(run.network.layerSizes)"), to: plot)
-            printLine("Drew the learning curves in \(plot)")
-        }
-    }
-
-    /// An interrupted epoch saves the run and exits 130 or 143; a divergence halves η and goes
-    /// on when asked to, else ends the command with the error.
-    func handle(_ error: TrainingError, run: inout TrainingRun<Float>, settings: DataSettings) throws {
-        switch error {
-        case .interrupted(let epoch, let done, let total):
-            let signal = Signals.received ?? SIGINT
-            var message = "Interrupted by \(Signals.name(signal)) in epoch \(epoch) after \(grouped(done)) of \(grouped(total)) images"
-            if let checkpoint {
-                try ModelFile(run: run, data: settings).save(to: checkpoint)
-                message += "; the run is saved in \(checkpoint): continue with --resume \(checkpoint)"
-            } else {
-                message += " (without --checkpoint nothing was saved)"
-            }
-            printLine(message)
-            Foundation.exit(Signals.exitStatus(for: signal))
-        case .diverged where onDivergence == .halve && run.learningRate > run.configuration.learningRate / 1024:
-            run.learningRate /= 2
-            printLine(error.description.replacingOccurrences(of: " Try a smaller learning rate η.", with: "")
-                      + " Halving η to \(run.learningRate) and redoing epoch \(run.nextEpoch) from the state before it.")
-        default:
-            throw error
-        }
-    }
-
-    func newRun(trainingData: LabelledData, evaluationData: LabelledData?) throws -> TrainingRun<Float> {
-        var generator = SeededGenerator(seed: seed)
-        let network = Network<Float>(
-            layerSizes: layers.sizes, activation: options.activation, outputActivation: options.outputActivation,
-            cost: options.cost, initializer: options.initialization, using: &generator)
-        let sgd = StochasticGradientDescent(
-            epochs: epochs, miniBatchSize: miniBatchSize, learningRate: eta, regularization: options.regularizationValue,
-            momentum: options.momentum, dropout: options.dropout, halveLearningRateAfter: options.halveEtaAfter,
-            earlyStoppingPatience: options.earlyStopping, monitoring: try options.monitoring())
-        return try TrainingRun(network: network, configuration: sgd, trainingData: trainingData,
-                               evaluationData: evaluationData, generator: generator)
-    }
-
-    func trainingData(_ mnist: MNIST, _ settings: DataSettings) -> LabelledData {
-        let data = mnist.training[0..<min(settings.trainingCount, mnist.training.count)]
-        return settings.expanded ? data.expandedByOnePixelShifts(side: MNIST.imageSide) : data
-    }
-
-    func evaluationData(_ mnist: MNIST, _ settings: DataSettings) -> LabelledData? {
-        switch settings.evaluationSet {
-        case "test": mnist.test
-        case "validation": mnist.validation
-        default: nil
-        }
-    }
-
-    func write(_ history: TrainingHistory, to path: String) throws {
-        let data: Data
-        if path.hasSuffix(".csv") {
-            data = Data(history.csv().utf8)
-        } else {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            data = try encoder.encode(history)
-        }
-        try AtomicFile.write(data, to: path)
-        printLine("Wrote the history to \(path)")
-    }
-
-    /// The chapter 3 settings in use, in a line.
-    func describe(_ sgd: StochasticGradientDescent, network: Network<Float>) -> String {
-        var parts: [String] = []
-        let output = network.layers.last!.activation, hidden = network.layers.first!.activation
-        if network.cost != .quadratic || hidden != .sigmoid || output != .sigmoid {
-            parts.append("cost \(network.cost.defaultValueDescription), σ \(hidden.rawValue)"
-                         + (output != hidden ? " (output \(output.rawValue))" : ""))
-        }
-        switch sgd.regularization {
-        case .none: break
-        case .l2(let lambda): parts.append("L2 λ = \(lambda)")
-        case .l1(let lambda): parts.append("L1 λ = \(lambda)")
-        }
-        if sgd.momentum > 0 { parts.append("momentum μ = \(sgd.momentum)") }
-        if sgd.dropout > 0 { parts.append("dropout \(sgd.dropout)") }
-        if let n = sgd.halveLearningRateAfter { parts.append("η halved after \(n) epochs without improvement") }
-        if let n = sgd.earlyStoppingPatience { parts.append("early stopping after \(n)") }
-        if options.initialization != .standardNormal && resume == nil { parts.append("N(0, 1/n_in) weights") }
-        if expand && resume == nil { parts.append("expanded training data") }
-        return parts.joined(separator: "; ")
+        let kept = keep == .best ? best ?? run : run
+        let everythingSaved = writeOutputs(kept: kept, full: run, settings: settings)
+        if !everythingSaved { throw ExitCode.failure }
     }
 
     /// "‖δˡ‖ 0.0012 0.0051 0.031 | ‖∂C/∂wˡ‖ … | saturated 12% 3% 40% | outputs saturated wrong 1.2%"

@@ -12,9 +12,20 @@ extension Cost: ExpressibleByArgument {
     }
     public static var allValueStrings: [String] { ["quadratic", "cross-entropy", "log-likelihood"] }
     public var defaultValueDescription: String { Self.allValueStrings[Self.allCases.firstIndex(of: self)!] }
+    public static var allValueDescriptions: [String: String] {
+        ["quadratic": "C = ½‖y − aᴸ‖², chapter 1's cost",
+         "cross-entropy": "C = −Σⱼ [yⱼ ln aⱼᴸ + (1 − yⱼ) ln(1 − aⱼᴸ)], which does not learn slowly when σ saturates",
+         "log-likelihood": "C = −ln aᵧᴸ, for softmax outputs"]
+    }
 }
 
-extension Activation: ExpressibleByArgument {}
+extension Activation: ExpressibleByArgument {
+    public static var allValueDescriptions: [String: String] {
+        ["sigmoid": "σ(z) = 1/(1 + e⁻ᶻ), the book's neuron", "linear": "σ(z) = z",
+         "tanh": "σ(z) = tanh z", "relu": "σ(z) = max(0, z)",
+         "softmax": "aⱼ = eᶻʲ/Σₖ eᶻᵏ, output layer only"]
+    }
+}
 
 extension WeightInitializer: ExpressibleByArgument {
     public init?(argument: String) {
@@ -26,12 +37,20 @@ extension WeightInitializer: ExpressibleByArgument {
     }
     public static var allValueStrings: [String] { ["standard-normal", "scaled-normal"] }
     public var defaultValueDescription: String { self == .standardNormal ? "standard-normal" : "scaled-normal" }
+    public static var allValueDescriptions: [String: String] {
+        ["standard-normal": "weights N(0, 1), chapter 1", "scaled-normal": "weights N(0, 1/n_in), chapter 3"]
+    }
 }
 
 /// Chapter 3's choices for `backprop train`: cost, activations, initialization, regularization,
 /// momentum, dropout, schedule and what to monitor.
 struct TrainingOptions: ParsableArguments {
-    enum RegularizationKind: String, ExpressibleByArgument, CaseIterable { case l2, l1 }
+    enum RegularizationKind: String, ExpressibleByArgument, CaseIterable {
+        case l2, l1
+        static var allValueDescriptions: [String: String] {
+            ["l2": "w → (1 − ηλ/n)w − (η/m)Σ∂C/∂w", "l1": "w → w − (ηλ/n)sgn(w) − (η/m)Σ∂C/∂w"]
+        }
+    }
     enum Metric: String, CaseIterable {
         case evaluationAccuracy = "evaluation-accuracy", evaluationCost = "evaluation-cost"
         case trainingAccuracy = "training-accuracy", trainingCost = "training-cost"
@@ -45,42 +64,51 @@ struct TrainingOptions: ParsableArguments {
         }
     }
 
-    @Option(help: "The cost C: quadratic (chapter 1), cross-entropy, or log-likelihood (with --output-activation softmax).")
-    var cost = Cost.quadratic
+    @Option(help: "The cost C (default: quadratic).")
+    var cost: Cost?
 
-    @Option(help: ArgumentHelp("σ for the hidden layers.", valueName: "name"))
-    var activation = Activation.sigmoid
+    @Option(help: ArgumentHelp("σ for the hidden layers (default: sigmoid).", valueName: "name"))
+    var activation: Activation?
 
     @Option(help: ArgumentHelp("σ for the output layer (default: as --activation); softmax goes with log-likelihood.", valueName: "name"))
     var outputActivation: Activation?
 
-    @Option(help: "Initial weights: standard-normal, N(0, 1) (chapter 1), or scaled-normal, N(0, 1/n_in) (chapter 3); biases N(0, 1).")
-    var initialization = WeightInitializer.standardNormal
+    @Option(help: "Initial weights (default: standard-normal); biases are N(0, 1) either way.")
+    var initialization: WeightInitializer?
 
-    @Option(help: "λ, the regularization parameter; 0 is none.")
-    var lambda = 0.0
+    @Option(parsing: .unconditional, help: "λ, the regularization parameter; 0 is none (default: 0).")
+    var lambda: Double?
 
-    @Option(help: "L2 (w → (1 − ηλ/n)w − …) or L1 (w → w − (ηλ/n)sgn(w) − …) weight decay, n the training set size.")
-    var regularization = RegularizationKind.l2
+    @Option(help: "Weight decay, n being the training set size (default: l2).")
+    var regularization: RegularizationKind?
 
-    @Option(help: "μ, the momentum coefficient, in [0, 1); 0 is plain gradient descent.")
-    var momentum = 0.0
+    @Option(parsing: .unconditional, help: "μ, the momentum coefficient, in [0, 1); 0 is plain gradient descent (default: 0).")
+    var momentum: Double?
 
-    @Option(help: "The probability of dropping each hidden neuron for a mini-batch during training, in [0, 1).")
-    var dropout = 0.0
+    @Option(parsing: .unconditional, help: "The probability of dropping each hidden neuron for a mini-batch during training, in [0, 1) (default: 0).")
+    var dropout: Double?
 
-    @Option(help: ArgumentHelp("Halve η each time evaluation accuracy has not improved for N epochs; stop at η/128.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Halve η each time evaluation accuracy has not improved for N epochs; stop at η/128.", valueName: "N"))
     var halveEtaAfter: Int?
 
-    @Option(help: ArgumentHelp("Stop after N epochs without improvement in evaluation accuracy.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after N epochs without improvement in evaluation accuracy.", valueName: "N"))
     var earlyStopping: Int?
 
     @Option(help: ArgumentHelp(
-        "What to measure after each epoch, comma-separated: evaluation-accuracy, evaluation-cost, training-accuracy, training-cost.",
+        "What to measure after each epoch, comma-separated: evaluation-accuracy, evaluation-cost, training-accuracy, training-cost (default: evaluation-accuracy).",
         valueName: "list"))
-    var monitor = "evaluation-accuracy"
+    var monitor: String?
+
+    /// The settings in force: the ones given, else the book's chapter 1 defaults.
+    var costValue: Cost { cost ?? .quadratic }
+    var hiddenActivation: Activation { activation ?? .sigmoid }
+    var outputActivationValue: Activation { outputActivation ?? hiddenActivation }
+    var initializationValue: WeightInitializer { initialization ?? .standardNormal }
+    var momentumValue: Double { momentum ?? 0 }
+    var dropoutValue: Double { dropout ?? 0 }
 
     func validate() throws {
+        let lambda = self.lambda ?? 0, momentum = momentumValue, dropout = dropoutValue
         guard lambda >= 0, lambda.isFinite else { throw ValidationError("--lambda (λ) must be 0 or more, got \(lambda)") }
         guard (0..<1).contains(momentum) else { throw ValidationError("--momentum (μ) must be in [0, 1), got \(momentum)") }
         guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
@@ -88,14 +116,15 @@ struct TrainingOptions: ParsableArguments {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1 epoch, got \(value)") }
         }
         _ = try monitoring()
-        guard activation != .softmax else { throw ValidationError("--activation: softmax is for the output layer (--output-activation)") }
-        let output = outputActivation ?? activation
-        guard cost.supports(output) else {
-            throw ValidationError("--cost \(cost.defaultValueDescription) needs outputs in (0, 1): use --output-activation sigmoid or softmax")
+        guard hiddenActivation != .softmax else { throw ValidationError("--activation: softmax is for the output layer (--output-activation)") }
+        guard costValue.supports(outputActivationValue) else {
+            throw ValidationError("--cost \(costValue.defaultValueDescription) needs outputs in (0, 1): use --output-activation sigmoid or softmax")
         }
     }
 
+    /// What `--monitor` asks for; without it, the evaluation accuracy.
     func monitoring() throws -> Monitoring {
+        guard let monitor else { return .evaluationAccuracy }
         var result: Monitoring = []
         for name in monitor.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             guard let metric = Metric(rawValue: name) else {
@@ -107,7 +136,7 @@ struct TrainingOptions: ParsableArguments {
     }
 
     var regularizationValue: Regularization {
-        guard lambda > 0 else { return .none }
-        return regularization == .l2 ? .l2(lambda: lambda) : .l1(lambda: lambda)
+        guard let lambda, lambda > 0 else { return .none }
+        return (regularization ?? .l2) == .l2 ? .l2(lambda: lambda) : .l1(lambda: lambda)
     }
 }

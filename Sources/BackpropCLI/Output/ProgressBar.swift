@@ -1,20 +1,39 @@
 import Foundation
 
-/// A one-line progress bar on standard error, redrawn in place; silent unless standard error is
-/// a terminal, so logs and pipes get only plain lines.
+/// A one-line progress bar on standard error, redrawn in place when standard error is a
+/// terminal. Logs and pipes get a plain line instead, at most every ``logInterval``, so that long
+/// work is never silent there either.
 struct ProgressBar {
     let isEnabled: Bool
+    /// How often a plain progress line goes to a log or pipe: every 10 seconds, or every
+    /// $BACKPROP_PROGRESS_SECONDS.
+    let logInterval: Duration = {
+        let text = ProcessInfo.processInfo.environment["BACKPROP_PROGRESS_SECONDS"] ?? ""
+        guard let seconds = Double(text), seconds > 0, seconds < 1e6 else { return .seconds(10) }
+        return .milliseconds(Int(seconds * 1000))
+    }()
     private var lastDraw = ContinuousClock.now
     private var visible = false
+    /// When and where the current count began, for the time left.
+    private var start: (time: ContinuousClock.Instant, done: Int)? = nil
 
     init(enabled: Bool = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb") {
         isEnabled = enabled
     }
 
-    /// Shows `label` and a bar `done / total` full, at most ten times a second.
+    /// Shows `label` and a bar `done / total` full, at most ten times a second; or, when not on
+    /// a terminal, a line "label: done / total (n%)" once every ``logInterval``.
     mutating func update(label: String, done: Int, total: Int, suffix: String = "") {
-        guard isEnabled, total > 0 else { return }
+        guard total > 0 else { return }
         let now = ContinuousClock.now
+        guard isEnabled else {
+            if done < (start?.done ?? 0) || start == nil { start = (now, done) }
+            guard now - lastDraw >= logInterval, done < total, let start, done > start.done else { return }
+            lastDraw = now
+            let left = (now - start.time).inSeconds * Double(total - done) / Double(done - start.done)
+            write("\(label): \(grouped(done)) / \(grouped(total)) (\(100 * done / total)%), about \(roughDuration(left)) left\n")
+            return
+        }
         guard !visible || now - lastDraw > .milliseconds(100) || done == total else { return }
         lastDraw = now
         let width = 30
@@ -33,6 +52,16 @@ struct ProgressBar {
 
     private func write(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+/// A time to wait, as precisely as it is worth saying: "0.25 s", "42 s", "7 min", "3.5 h".
+func roughDuration(_ seconds: Double) -> String {
+    switch seconds {
+    case ..<10: fixed(seconds, places: 2) + " s"
+    case ..<120: fixed(seconds, places: 0) + " s"
+    case ..<7200: fixed(seconds / 60, places: 0) + " min"
+    default: fixed(seconds / 3600, places: 1) + " h"
     }
 }
 

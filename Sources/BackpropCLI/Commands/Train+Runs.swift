@@ -1,0 +1,189 @@
+import ArgumentParser
+import Backprop
+import Datasets
+import Foundation
+
+/// How `backprop train` starts a run or resumes a saved one, and what it says before training.
+extension Train {
+    /// MNIST's training images less the 10,000 held out for validation.
+    static let trainingImageCount = 50_000
+
+    /// A new run from the options, with its data settings.
+    func startRun(_ mnist: MNIST) throws -> (TrainingRun<Float>, DataSettings) {
+        let settings = DataSettings(trainingCount: min(trainingSize ?? Int.max, mnist.training.count),
+                                    expanded: expand, evaluationSet: evaluationSet.rawValue)
+        var generator = SeededGenerator(seed: seedValue)
+        let network = Network<Float>(
+            layerSizes: layerSizes, activation: options.hiddenActivation, outputActivation: options.outputActivationValue,
+            cost: options.costValue, initializer: options.initializationValue, using: &generator)
+        let sgd = StochasticGradientDescent(
+            epochs: epochCount, miniBatchSize: miniBatch, learningRate: learningRate,
+            regularization: options.regularizationValue, momentum: options.momentumValue, dropout: options.dropoutValue,
+            halveLearningRateAfter: options.halveEtaAfter, earlyStoppingPatience: options.earlyStopping,
+            monitoring: try options.monitoring())
+        var run = try TrainingRun(network: network, configuration: sgd, trainingData: trainingData(mnist, settings),
+                                  evaluationData: evaluationData(mnist, settings), generator: generator)
+        run.seed = seedValue
+        return (run, settings)
+    }
+
+    /// The run saved in the `--resume` file, extended when `--epochs` asks for more.
+    /// - Throws: A usage error naming every option that would change the saved run.
+    func resumeRun() throws -> (TrainingRun<Float>, DataSettings) {
+        let path = resume!
+        let model = try ModelFile.load(from: path)
+        guard var run = model.resumableRun(), let record = model.training else {
+            throw CLIError("\(path) holds a network but no training run to resume")
+        }
+        let changes = changedSettings(run, data: record.data)
+        guard changes.isEmpty else {
+            throw ValidationError("--resume \(path) continues the run with its saved settings, which these options would change: "
+                                  + changes.joined(separator: ", ") + ". Leave them out; only --epochs may change, to extend the run.")
+        }
+        if let epochs {
+            guard epochs >= run.nextEpoch else {
+                throw ValidationError("--epochs \(epochs): the run in \(path) has already done \(run.nextEpoch) epochs")
+            }
+            run.configuration.epochs = epochs
+        }
+        printLine("Resuming \(path) at epoch \(run.nextEpoch) of \(run.configuration.epochs) with its saved settings")
+        return (run, record.data)
+    }
+
+    /// The options given that differ from the saved run's settings, as "--eta 0.5 (saved: 3.0)".
+    func changedSettings(_ run: TrainingRun<Float>, data: DataSettings) -> [String] {
+        let sgd = run.configuration, network = run.network
+        var changes: [String] = []
+        func compare<T: Equatable>(_ option: String, _ given: T?, _ saved: T, _ show: (T) -> String = { "\($0)" }) {
+            if let given, given != saved { changes.append("\(option) \(show(given)) (saved: \(show(saved)))") }
+        }
+        compare("--layers", layers?.sizes, network.layerSizes) { $0.map(String.init).joined(separator: ",") }
+        compare("--mini-batch-size", miniBatchSize, sgd.miniBatchSize)
+        compare("--eta", eta, sgd.learningRate)
+        if let seed, seed != run.seed {
+            changes.append("--seed \(seed) (saved: " + (run.seed.map { "\($0)" } ?? "not recorded") + ")")
+        }
+        compare("--evaluate-on", evaluateOn?.rawValue, data.evaluationSet)
+        compare("--training-size", trainingSize, data.trainingCount)
+        compare("--expand", expand ? true : nil, data.expanded)
+        compare("--cost", options.cost, network.cost) { $0.defaultValueDescription }
+        if network.layers.count > 1 { compare("--activation", options.activation, network.layers[0].activation) { $0.rawValue } }
+        compare("--output-activation", options.outputActivation, network.layers.last!.activation) { $0.rawValue }
+        if let initialization = options.initialization {
+            changes.append("--initialization \(initialization.defaultValueDescription) (the saved network's weights are already set)")
+        }
+        if options.lambda != nil || options.regularization != nil {
+            // Either may be given alone: the other keeps its saved value.
+            var given = options
+            switch sgd.regularization {
+            case .none: break
+            case .l2(let lambda): given.lambda = given.lambda ?? lambda; given.regularization = given.regularization ?? .l2
+            case .l1(let lambda): given.lambda = given.lambda ?? lambda; given.regularization = given.regularization ?? .l1
+            }
+            compare("--lambda/--regularization", Self.describe(given.regularizationValue), Self.describe(sgd.regularization))
+        }
+        compare("--momentum", options.momentum, sgd.momentum)
+        compare("--dropout", options.dropout, sgd.dropout)
+        compare("--halve-eta-after", options.halveEtaAfter, sgd.halveLearningRateAfter ?? 0)
+        compare("--early-stopping", options.earlyStopping, sgd.earlyStoppingPatience ?? 0)
+        if options.monitor != nil, let given = try? options.monitoring() {
+            compare("--monitor", given, sgd.monitoring) { Self.describe($0) }
+        }
+        return changes
+    }
+
+    /// Refuses, before training, a network that a requested file format cannot hold.
+    func checkFormats(_ network: Network<Float>) throws {
+        if saveNetwork2 != nil {
+            do { _ = try Network2Format.encode(network) } catch {
+                throw ValidationError("--save-network2: \(error)")
+            }
+        }
+        if saveSafetensors != nil, let problem = SafetensorsFormat.problem(storing: network) {
+            throw ValidationError("--save-safetensors: \(problem)")
+        }
+    }
+
+    /// Settings that are allowed but probably not what the user meant.
+    func warnings(_ run: TrainingRun<Float>) -> [String] {
+        var result: [String] = []
+        if run.network.cost == .logLikelihood, run.network.layers.last!.activation != .softmax {
+            result.append("log-likelihood with \(run.network.layers.last!.activation.rawValue) outputs: C = −ln aᵧ only "
+                          + "pushes the right output up; the book pairs it with --output-activation softmax")
+        }
+        if threads > ProcessInfo.processInfo.activeProcessorCount {
+            result.append("--threads \(threads) is more than this machine's \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        }
+        return result
+    }
+
+    /// For networks whose epoch takes a while, an estimate timed on one mini-batch of a copy of
+    /// the run, before training starts.
+    func estimateEpochTime(_ run: TrainingRun<Float>, trainingData: LabelledData, evaluationData: LabelledData?) {
+        let sizes = run.network.layerSizes
+        let multiplyAdds = zip(sizes, sizes.dropFirst()).map { $0 * $1 }.reduce(0, +) * trainingData.count
+        guard multiplyAdds >= 20_000_000_000 else { return }  // under about a second per epoch
+        var probe = run
+        probe.examplesDoneInEpoch = nil
+        let seconds = ContinuousClock().measure {
+            _ = try? probe.runEpoch(on: trainingData, evaluatingOn: nil, shouldStop: { true })
+        }.inSeconds
+        let batches = (trainingData.count + run.configuration.miniBatchSize - 1) / run.configuration.miniBatchSize
+        let epochSeconds = seconds * Double(batches)
+        guard epochSeconds >= 5 else { return }
+        let epochs = run.configuration.epochs - run.nextEpoch
+        printLine("Estimate: about \(roughDuration(epochSeconds)) per epoch, \(roughDuration(epochSeconds * Double(epochs))) "
+                  + "for \(epochs == 1 ? "1 epoch" : "\(epochs) epochs") (one mini-batch took \(roughDuration(seconds)))")
+    }
+
+    /// The header: what is trained on what, then every setting of the run.
+    func header(_ run: TrainingRun<Float>, settings: DataSettings, images: Int, loadTime: Duration, kernels: Kernels) -> String {
+        let sgd = run.configuration, network = run.network
+        let first = "Training \(network.layerSizes) on \(grouped(images)) MNIST images: "
+            + (sgd.epochs == 1 ? "1 epoch" : "\(sgd.epochs) epochs") + ", mini-batch \(sgd.miniBatchSize), η = \(sgd.learningRate), "
+            + "seed " + (run.seed.map { "\($0)" } ?? "not recorded") + " "
+            + "(data loaded in \(fixed(loadTime.inSeconds, places: 2)) s; \(kernels.summary), "
+            + "\(threads) thread\(threads == 1 ? "" : "s"))"
+        let hidden = network.layers.first!.activation, output = network.layers.last!.activation
+        var parts = ["cost \(network.cost.defaultValueDescription)",
+                     "σ \(hidden.rawValue)" + (output != hidden ? " (output \(output.rawValue))" : "")]
+        if run.nextEpoch == 0 && resume == nil { parts.append("weights \(options.initializationValue.defaultValueDescription)") }
+        parts.append(Self.describe(sgd.regularization))
+        parts.append("momentum μ = \(sgd.momentum)")
+        parts.append("dropout \(sgd.dropout)")
+        if run.learningRate != sgd.learningRate { parts.append("η now \(run.learningRate)") }
+        if let n = sgd.halveLearningRateAfter { parts.append("η halved after \(n) epochs without improvement") }
+        if let n = sgd.earlyStoppingPatience { parts.append("early stopping after \(n)") }
+        parts.append("evaluate on " + settings.evaluationSet)
+        parts.append("monitor " + Self.describe(sgd.monitoring))
+        if settings.expanded { parts.append("training images expanded fivefold") }
+        parts.append("keep \(keep.rawValue)")
+        return first + "\n  " + parts.joined(separator: "; ")
+    }
+
+    static func describe(_ regularization: Regularization) -> String {
+        switch regularization {
+        case .none: "no regularization"
+        case .l2(let lambda): "L2 λ = \(lambda)"
+        case .l1(let lambda): "L1 λ = \(lambda)"
+        }
+    }
+
+    static func describe(_ monitoring: Monitoring) -> String {
+        let names = TrainingOptions.Metric.allCases.filter { monitoring.contains($0.value) }.map(\.rawValue)
+        return names.isEmpty ? "nothing" : names.joined(separator: ",")
+    }
+
+    func trainingData(_ mnist: MNIST, _ settings: DataSettings) -> LabelledData {
+        let data = mnist.training[0..<min(settings.trainingCount, mnist.training.count)]
+        return settings.expanded ? data.expandedByOnePixelShifts(side: MNIST.imageSide) : data
+    }
+
+    func evaluationData(_ mnist: MNIST, _ settings: DataSettings) -> LabelledData? {
+        switch settings.evaluationSet {
+        case "test": mnist.test
+        case "validation": mnist.validation
+        default: nil
+        }
+    }
+}

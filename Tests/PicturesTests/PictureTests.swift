@@ -187,9 +187,13 @@ struct PictureTests {
         #expect(svg.texts.contains("Accuracy") && !svg.texts.contains("Cost"))
         #expect(svg.seriesLabels == ["evaluation"])
         #expect(document.width == 550)
-        #expect(LearningCurves.caption(accuracyOnly, evaluationData: "the validation data")
-                == "Accuracy per epoch on the validation data (solid).")
-        #expect(LearningCurves.caption(history([0.9], costs: [0.3])) == "Accuracy and cost per epoch on the evaluation data (solid) and the training data (dashed).")
+        #expect(LearningCurves.caption(accuracyOnly, evaluationData: "the validation images")
+                == "Per epoch: accuracy on the validation images (solid).")
+        #expect(LearningCurves.caption(history([0.9], costs: [0.3]))
+                == "Per epoch: accuracy and cost on the evaluation data (solid) and accuracy and cost on the training data (dashed).")
+        var mixed = history([0.9], costs: [0.3])
+        mixed.monitoring = [.evaluationAccuracy, .trainingCost]
+        #expect(LearningCurves.caption(mixed) == "Per epoch: accuracy on the evaluation data (solid) and cost on the training data (dashed).")
 
         // A run with --evaluate-on none and nothing else monitored: nothing to draw, and the page says so.
         let nothing = TrainingHistory(epochs: [EpochRecord(epoch: 0, trainingSeconds: 1, evaluation: nil, evaluationSeconds: 0)],
@@ -273,7 +277,54 @@ struct PictureTests {
         #expect(html.contains("Run &lt;1&gt;"))
         #expect(html.contains("<svg"))
         #expect(!html.contains("<?xml"))
-        #expect(html.contains("<td>90.0%</td>"))
+        #expect(html.contains("<td>90.00%</td>"))
+    }
+
+    @Test("The report's table: real seconds or – with the reason, one number of decimals per column, only recorded columns")
+    func reportTable() {
+        var run = history([0.9, 0.9125], costs: [0.3, 0.25])
+        run.epochs[0].learningRate = 0.5
+        run.epochs[1].learningRate = 0.25
+        run.epochs[1].trainingSeconds = 1.5
+        run.monitoring = [.evaluationAccuracy, .trainingCost]
+        let timed = HTMLReport(title: "t", configuration: [], figures: [], history: run).html
+        #expect(timed.contains("<tr><th>epoch</th><th>η</th><th>training seconds</th><th>evaluation accuracy</th><th>training cost</th></tr>"))
+        #expect(timed.contains("<tr><td>0</td><td>0.50</td><td>0.100</td><td>90.00%</td><td>0.2400</td></tr>"))
+        #expect(timed.contains("<tr><td>1</td><td>0.25</td><td>1.500</td><td>91.20%</td><td>0.2000</td></tr>"))
+        #expect(!timed.contains("<caption>"))
+
+        let untimed = HTMLReport(title: "t", configuration: [], figures: [], history: run,
+                                 secondsUnknown: "Seconds are not kept in model files.").html
+        #expect(untimed.contains("<tr><td>0</td><td>0.50</td><td>–</td><td>90.00%</td><td>0.2400</td></tr>"))
+        #expect(untimed.contains("<caption>Seconds are not kept in model files.</caption>"))
+    }
+
+    @Test("The configuration is told in the book's words")
+    func runDescription() throws {
+        var generator = SeededGenerator(seed: 3)
+        let network = Network<Float>(layerSizes: [4, 3, 2], activation: .relu, outputActivation: .softmax, cost: .logLikelihood, using: &generator)
+        let data = LabelledData(inputSize: 4, classCount: 2, inputBytes: [0, 255, 0, 255, 9, 9, 9, 9], labels: [1, 0])
+        let sgd = StochasticGradientDescent(epochs: 30, miniBatchSize: 10, learningRate: 0.5, regularization: .l2(lambda: 5),
+                                            momentum: 0.9, dropout: 0.5, halveLearningRateAfter: 10,
+                                            monitoring: [.evaluationAccuracy, .trainingCost])
+        let runRecord = try TrainingRun(network: network, configuration: sgd, trainingData: data, evaluationData: data,
+                                        generator: generator)
+        let record = try #require(ModelFile(run: runRecord, data: DataSettings(trainingCount: 50_000, expanded: true,
+                                                                               evaluationSet: "validation")).training)
+        let rows = Dictionary(RunDescription.network(network) + RunDescription.training(record), uniquingKeysWith: { $1 })
+        #expect(rows["hidden layer"] == "3 relu neurons")
+        #expect(rows["output layer"] == "2 softmax neurons")
+        #expect(rows["cost"] == "log-likelihood cost")
+        #expect(rows["regularization"] == "L2 regularization, λ = 5.0")
+        #expect(rows["learning rate"] == "η = 0.5, halved after 10 epochs without improvement, down to η/128")
+        #expect(rows["momentum"] == "momentum coefficient μ = 0.9")
+        #expect(rows["dropout"] == "each hidden neuron dropped with probability 0.5")
+        #expect(rows["training data"] == "all 50,000 MNIST training images, expanded five times by one-pixel shifts")
+        #expect(rows["evaluation data"] == "the validation images")
+        #expect(rows["measured each epoch"] == "evaluation accuracy, training cost")
+        #expect(rows["epochs"] == "0 of 30")
+        #expect(!rows.values.contains { $0.contains("l2(") || $0.contains("lambda") || $0.contains("crossEntropy") })
+        #expect(RunDescription.regularization(.none) == "none" && RunDescription.regularization(.l1(lambda: 0.1)) == "L1 regularization, λ = 0.1")
     }
 
     @Test("Base64 matches RFC 4648's test vectors")

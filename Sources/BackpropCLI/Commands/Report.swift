@@ -7,61 +7,109 @@ import Pictures
 /// `backprop report MODEL`: one HTML page with a run's configuration, figures and table.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write one self-contained HTML report of a saved run: configuration, figures and per-epoch table.")
+        abstract: "Write one self-contained HTML report of a saved run: configuration, figures and per-epoch table.",
+        discussion: """
+            Model files leave out the seconds each epoch took, so that the same command with the \
+            same seed writes the same bytes; the table shows them when --history names the file \
+            train --history wrote for the same run.
+            """)
 
     @OptionGroup var model: ModelArgument
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The HTML file to write.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The HTML file to write (.html).", valueName: "file"))
     var output: String
+
+    @Option(help: ArgumentHelp("The run's history file from train --history (CSV or JSON), for the seconds per epoch.",
+                               valueName: "file"))
+    var history: String?
 
     @Option(help: "The images the mistakes and the confusion matrix are drawn from.")
     var split = ExampleOptions.Split.test
 
     @OptionGroup var data: DataOptions
 
+    /// The most mistakes the report shows.
+    static let mistakesShown = 40
+
     func run() throws {
+        try OutputCheck(inputs: [("model", model.path), ("--history", history)],
+                        outputs: [("-o", output, ["html", "htm"])]).verify()
         let file = try model.load()
         let network = file.network
-        var configuration: [(String, String)] = [
-            ("model", model.path), ("layer sizes", "\(network.layerSizes)"), ("cost", network.cost.defaultValueDescription),
-            ("activations", network.layers.map(\.activation.rawValue).joined(separator: ", ")),
-        ]
+        var configuration = [("model", model.path)] + RunDescription.network(network)
         var figures: [(caption: String, svg: SVGDocument)] = []
+        var table: TrainingHistory?
+        var secondsUnknown: String?
         if let training = file.training {
-            let sgd = training.configuration
-            configuration += [
-                ("epochs run", "\(training.history.epochs.count) of \(sgd.epochs)"), ("mini-batch size", "\(sgd.miniBatchSize)"),
-                ("η", "\(sgd.learningRate)"), ("regularization", "\(sgd.regularization)"), ("momentum μ", "\(sgd.momentum)"),
-                ("dropout", "\(sgd.dropout)"), ("training images", grouped(training.data.trainingCount) + (training.data.expanded ? ", expanded ×5" : "")),
-                ("evaluated on", training.data.evaluationSet),
-            ]
+            configuration += RunDescription.training(training)
             if let best = training.history.bestEpoch, let evaluation = best.evaluation {
-                configuration.append(("best", "\(percent(evaluation.accuracy)) after epoch \(best.epoch)"))
+                configuration.append(("best evaluation accuracy", "\(percent(evaluation.accuracy)) after epoch \(best.epoch)"))
             }
-            figures.append(("Accuracy and cost per epoch (solid: evaluation data, dashed: training data).",
-                            LearningCurves.svg([("run", training.history)])))
+            if let history {
+                table = try withSeconds(training.history, from: history)
+            } else {
+                table = training.history
+                secondsUnknown = "Training seconds: – because model files leave out the time each epoch took, so that "
+                    + "the same command with the same seed writes the same bytes; backprop report --history FILE takes "
+                    + "them from the file train --history wrote."
+            }
+            let runs = [(label: "run", history: training.history)]
+            if LearningCurves.hasCurves(runs) {
+                let evaluationData = training.data.evaluationSet == "none" ? "the evaluation data" : "the \(training.data.evaluationSet) images"
+                figures.append((LearningCurves.caption(training.history, evaluationData: evaluationData), LearningCurves.svg(runs)))
+            }
             if let speed = LearningCurves.learningSpeedSVG(training.history) {
-                figures.append(("How fast each layer learns: ‖δˡ‖ over a fixed sample of training images.", speed))
+                figures.append(("How fast each layer learns: ‖δˡ‖ = ‖∂C/∂bˡ‖ over a fixed sample of the training images, "
+                                + "before training (epoch −1) and after each epoch.", speed))
             }
         }
         if network.inputSize == MNIST.inputSize {
-            figures.append(("What the first layer learned: each neuron's incoming weights as an image.",
+            let neurons = network.layers[0].neurons, shown = min(neurons, WeightGrid.defaultLimit)
+            figures.append(("What the first layer learned: each neuron's 784 incoming weights as a 28×28 image"
+                            + (shown < neurons ? ", for the first \(shown) of its \(grouped(neurons)) neurons." : "."),
                             WeightGrid.svg(network, side: MNIST.imageSide)))
         }
         if network.inputSize == MNIST.inputSize, network.outputSize == MNIST.classCount {
             let set = split.data(in: try MNIST(directory: data.resolvedDirectory))
             let evaluation = network.evaluate(on: set)
             configuration.append(("\(split.rawValue) accuracy", "\(grouped(evaluation.correct)) / \(grouped(evaluation.count)) (\(percent(evaluation.accuracy)))"))
-            figures.append(("Confusion matrix on the \(split.rawValue) images.",
+            figures.append(("Confusion matrix on the \(grouped(set.count)) \(split.rawValue) images.",
                             DigitFigures.confusionSVG(network.confusionMatrix(on: set), title: "Confusion matrix")))
             let mistakes = DigitFigures.mistakes(of: network, on: set)
-            figures.append(("The first misclassified \(split.rawValue) images.",
-                            DigitFigures.mistakesSVG(mistakes, data: set, side: MNIST.imageSide, limit: 40,
-                                                     title: "\(grouped(mistakes.count)) mistakes; the first 40")))
+            let shown = min(mistakes.count, Self.mistakesShown)
+            let what = shown == mistakes.count ? "All \(grouped(mistakes.count)) misclassified \(split.rawValue) images"
+                : "The first \(shown) of the \(grouped(mistakes.count)) misclassified \(split.rawValue) images"
+            if !mistakes.isEmpty { figures.append((what + ", with the network's answers.",
+                            DigitFigures.mistakesSVG(mistakes, data: set, side: MNIST.imageSide, limit: shown,
+                                                     title: "\(grouped(mistakes.count)) mistakes"
+                                                         + (shown < mistakes.count ? "; the first \(shown)" : "")))) }
         }
         let report = HTMLReport(title: "backprop run: \((model.path as NSString).lastPathComponent)",
-                                configuration: configuration, figures: figures, history: file.training?.history)
+                                configuration: configuration, figures: figures, history: table, secondsUnknown: secondsUnknown)
         try AtomicFile.write(Data(report.html.utf8), to: output)
         printLine("Wrote \(output)")
+    }
+
+    /// The model's history with the seconds per epoch from the run's history file, after checking
+    /// that the file is that run's: the same epochs with the same evaluation results.
+    func withSeconds(_ recorded: TrainingHistory, from path: String) throws -> TrainingHistory {
+        let timed = try loadHistory(path)
+        guard timed.epochs.contains(where: { $0.trainingSeconds > 0 }) else {
+            throw CLIError("\(path) holds no seconds per epoch (model files leave them out); give the file train --history wrote")
+        }
+        let byEpoch = Dictionary(timed.epochs.map { ($0.epoch, $0) }, uniquingKeysWith: { $1 })
+        var history = recorded
+        for i in history.epochs.indices {
+            let record = history.epochs[i]
+            guard let match = byEpoch[record.epoch] else {
+                throw CLIError("\(path) has no epoch \(record.epoch); it is not the history of \(model.path)")
+            }
+            guard match.evaluation?.accuracy == record.evaluation?.accuracy, match.training?.accuracy == record.training?.accuracy else {
+                throw CLIError("\(path): epoch \(record.epoch)'s accuracy differs from \(model.path)'s; it is the history of another run")
+            }
+            history.epochs[i].trainingSeconds = match.trainingSeconds
+            history.epochs[i].evaluationSeconds = match.evaluationSeconds
+        }
+        return history
     }
 }

@@ -37,10 +37,7 @@ func writeFigure(_ document: SVGDocument, to path: String) throws {
 /// with a training record. A file is read as CSV when its name ends in .csv or it starts with
 /// the CSV header's first column; otherwise as JSON.
 func loadHistory(_ path: String) throws -> TrainingHistory {
-    let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-        throw CLIError("\(path): cannot read: \(error.localizedDescription)")
-    }
+    let data = try ModelFile.readBytes(path)
     let start = String(decoding: data.prefix(16), as: UTF8.self).drop { $0 == "\u{FEFF}" || $0.isWhitespace }
     if path.lowercased().hasSuffix(".csv") || start.hasPrefix(TrainingHistory.csvColumns[0] + ",") {
         return try TrainingHistory(csv: String(decoding: data, as: UTF8.self), path: path)

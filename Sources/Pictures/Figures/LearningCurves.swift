@@ -28,20 +28,20 @@ public enum LearningCurves {
         !charts(runs).isEmpty
     }
 
-    /// What the learning curves of `history` show, in a sentence for a caption: e.g. "Accuracy
-    /// and cost per epoch on the validation data (solid) and the training data (dashed)."
+    /// What the learning curves of `history` show, in a sentence for a caption: e.g. "Per epoch:
+    /// accuracy on the validation images (solid) and cost on the training data (dashed)."
     ///
-    /// - Parameter evaluationData: What the evaluation data were, e.g. "the validation data".
+    /// - Parameter evaluationData: What the evaluation data were, e.g. "the validation images".
     public static func caption(_ history: TrainingHistory, evaluationData: String = "the evaluation data") -> String {
         let drawn = self.series([("", history)])
-        func measured(_ metrics: [Metric]) -> Bool { metrics.contains { !drawn[$0, default: []].isEmpty } }
-        let quantities = [measured([.evaluationAccuracy, .trainingAccuracy]) ? "accuracy" : nil,
-                          measured([.evaluationCost, .trainingCost]) ? "cost" : nil].compactMap { $0 }
-        guard !quantities.isEmpty else { return "No accuracy or cost was recorded." }
-        let sets = [measured([.evaluationAccuracy, .evaluationCost]) ? "\(evaluationData) (solid)" : nil,
-                    measured([.trainingAccuracy, .trainingCost]) ? "the training data (dashed)" : nil].compactMap { $0 }
-        let what = quantities.joined(separator: " and ")
-        return what.prefix(1).uppercased() + what.dropFirst() + " per epoch on " + sets.joined(separator: " and ") + "."
+        func quantities(_ accuracy: Metric, _ cost: Metric) -> String? {
+            let names = [drawn[accuracy]!.isEmpty ? nil : "accuracy", drawn[cost]!.isEmpty ? nil : "cost"].compactMap { $0 }
+            return names.isEmpty ? nil : names.joined(separator: " and ")
+        }
+        let parts = [quantities(.evaluationAccuracy, .evaluationCost).map { "\($0) on \(evaluationData) (solid)" },
+                     quantities(.trainingAccuracy, .trainingCost).map { "\($0) on the training data (dashed)" }]
+            .compactMap { $0 }
+        return parts.isEmpty ? "No accuracy or cost was recorded." : "Per epoch: " + parts.joined(separator: " and ") + "."
     }
 
     /// One quantity on one data set.

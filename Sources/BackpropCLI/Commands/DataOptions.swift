@@ -4,7 +4,7 @@ import Datasets
 /// Where to find the MNIST files.
 struct DataOptions: ParsableArguments {
     @Option(name: .customLong("data"), help: ArgumentHelp(
-        "Folder with the four MNIST files, gzipped or raw.",
+        "Folder with the MNIST files, gzipped or raw (all four, or the two a command needs).",
         discussion: "Default: $MNIST_DIR if set, else \(MNISTLocation.defaultDirectory()).",
         valueName: "dir"))
     var directory: String?

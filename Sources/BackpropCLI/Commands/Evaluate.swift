@@ -5,7 +5,11 @@ import Datasets
 /// `backprop evaluate MODEL`: accuracy, cost and confusion matrix on MNIST.
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Evaluate a saved network on MNIST: accuracy, cost and confusion matrix.")
+        abstract: "Evaluate a saved network on MNIST: accuracy, cost and confusion matrix.",
+        discussion: """
+            The test images need only the two t10k files in the data folder; the training and \
+            validation images only the two train files.
+            """)
 
     @OptionGroup var model: ModelArgument
 
@@ -32,8 +36,7 @@ struct Evaluate: ParsableCommand {
         guard network.inputSize == MNIST.inputSize, network.outputSize == MNIST.classCount else {
             throw CLIError("\(model.path): a network with layer sizes \(network.layerSizes) cannot read MNIST images (784 inputs, 10 outputs)")
         }
-        let mnist = try MNIST(directory: data.resolvedDirectory)
-        let set = split.data(in: mnist)
+        let set = try split.load(from: data.resolvedDirectory)
         let evaluation = network.evaluate(on: set)
         let confusion = network.confusionMatrix(on: set)
         if json {

@@ -43,7 +43,7 @@ struct ExampleOptions: ParsableArguments {
             throw ValidationError("an MNIST image needs a network with \(MNIST.inputSize) inputs and \(MNIST.classCount) outputs; "
                                   + "for this one give --input and --target")
         }
-        let set = split.data(in: try MNIST(directory: data.resolvedDirectory))
+        let set = try split.load(from: data.resolvedDirectory)
         guard index < set.count else {
             throw ValidationError("--index \(index) is past the \(set.count) \(split.rawValue) images")
         }
@@ -61,7 +61,22 @@ struct ExampleOptions: ParsableArguments {
 }
 
 extension ExampleOptions.Split {
-    /// This split's images.
+    /// The same split as the data set names it.
+    var mnistSplit: MNIST.Split {
+        switch self {
+        case .training: .training
+        case .validation: .validation
+        case .test: .test
+        }
+    }
+
+    /// This split's images, read from only the files it needs (the test images need only the two
+    /// t10k files).
+    func load(from directory: String) throws -> LabelledData {
+        try MNIST.load(mnistSplit, directory: directory)
+    }
+
+    /// This split's images from the whole data set.
     func data(in mnist: MNIST) -> LabelledData {
         switch self {
         case .training: mnist.training

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Backprop
+import Datasets
+import Foundation
+
+/// `backprop predict MODEL --image FOLDER`: each picture in a folder, one line each.
+extension Predict {
+    struct FolderReport: Encodable {
+        var folder: String
+        var images: [Report]
+        var failures: [Failure]
+    }
+
+    struct Failure: Encodable {
+        var file: String
+        var error: String
+    }
+
+    /// Classifies each .png and .pgm file in `folder` in name order; a file that cannot be read is
+    /// reported on standard error and the rest are still classified.
+    /// - Throws: ``CLIError`` after the last file when any could not be read.
+    func runFolder(_ folder: String) throws {
+        let names = try Self.pictureNames(in: folder)
+        let pictureFolder = try showInput.map { try Self.checkPictureFolder($0, images: folder) }
+        let network = try loadNetwork()
+        var reports: [Report] = [], failures: [Failure] = []
+        var written = Set<String>()
+        for name in names {
+            let path = folder + "/" + name
+            do {
+                let prepared = try PreparedInput(path: path, invert: invert)
+                let report = Self.report(network, prepared.x, source: name, label: nil, prepared: prepared)
+                reports.append(report)
+                if let pictureFolder {
+                    let stem = (name as NSString).deletingPathExtension
+                    let file = written.contains(stem + ".png") ? name + ".png" : stem + ".png"  // a.png and a.pgm
+                    written.insert(file)
+                    try AtomicFile.write(Self.inputPicture(prepared.x, format: file), to: pictureFolder + "/" + file)
+                }
+                if !json {
+                    let notes = prepared.notes.isEmpty ? "" : "  (" + prepared.notes.joined(separator: ", ") + ")"
+                    printLine(name + ": " + "\(report.prediction)  " + percent(report.probabilities[report.prediction]) + notes)
+                }
+            } catch let error as ImageError {
+                failures.append(Failure(file: name, error: "\(error)"))
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+            }
+        }
+        if json { try printJSON(FolderReport(folder: folder, images: reports, failures: failures)) }
+        guard failures.isEmpty else {
+            throw CLIError("\(failures.count) of \(names.count) pictures in \(folder) could not be read: "
+                           + failures.map(\.file).joined(separator: ", "))
+        }
+    }
+
+    /// The .png and .pgm files in `folder` (not in folders inside it), numbers in names in
+    /// numeric order ("2.png" before "10.png"); other entries are named on standard error.
+    static func pictureNames(in folder: String) throws -> [String] {
+        let entries: [String]
+        do { entries = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
+            throw CLIError("\(folder): cannot list the folder: \((error as NSError).localizedDescription)")
+        }
+        let visible = entries.filter { !$0.hasPrefix(".") }.sorted { $0.compare($1, options: .numeric) == .orderedAscending }
+        let pictures = visible.filter { name in
+            ["png", "pgm"].contains((name as NSString).pathExtension.lowercased()) && PathKind(of: folder + "/" + name) != .folder
+        }
+        let skipped = visible.filter { !pictures.contains($0) }
+        if !skipped.isEmpty {
+            FileHandle.standardError.write(Data(("Skipping \(skipped.count) entr\(skipped.count == 1 ? "y" : "ies") "
+                + "that are not .png or .pgm files: \(skipped.joined(separator: ", "))\n").utf8))
+        }
+        guard !pictures.isEmpty else { throw CLIError("\(folder): the folder holds no .png or .pgm files") }
+        return pictures
+    }
+
+    /// Checks (and makes, when missing) the folder that `--show-input` names for a folder of images.
+    /// - Returns: The folder.
+    /// - Throws: ``ValidationError`` when it is a file, the images' own folder, or cannot be made.
+    static func checkPictureFolder(_ path: String, images: String) throws -> String {
+        switch PathKind(of: path) {
+        case .folder:
+            guard OutputCheck.identity(of: path) != OutputCheck.identity(of: images) else {
+                throw ValidationError("--show-input \(path) is the folder of images itself; name another folder")
+            }
+        case .missing:
+            do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) } catch {
+                throw ValidationError("--show-input \(path): cannot make the folder: \((error as NSError).localizedDescription)")
+            }
+        case .file, .other:
+            throw ValidationError("--show-input \(path) is a file; with a folder of images it names a folder "
+                                  + "to write one PNG per image into")
+        }
+        guard access(path, W_OK | X_OK) == 0 else { throw ValidationError("--show-input \(path): the folder is not writable") }
+        return path
+    }
+}

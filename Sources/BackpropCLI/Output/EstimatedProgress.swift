@@ -16,6 +16,7 @@ final class EstimatedProgress {
     private let write: (String) -> Void
     private var bar = ProgressBar()
     private let start = ContinuousClock.now
+    private var lastUpdate = ContinuousClock.now - .seconds(1)
 
     /// - Parameters:
     ///   - label: What is being done.
@@ -38,11 +39,15 @@ final class EstimatedProgress {
         write("\(label): \(detail); about \(duration(estimatedSeconds)) in all\n")
     }
 
-    /// Reports that `done` of the `total` units are finished.
+    /// Reports that `done` of the `total` units are finished. Cheap enough to call for each unit:
+    /// the text is made at most 20 times a second.
     func update(done: Int) {
         guard isShown else { return }
-        let elapsed = (ContinuousClock.now - start).inSeconds
-        let left = done > 0 ? ", about \(duration(elapsed / Double(done) * Double(total - done))) left" : ""
+        let now = ContinuousClock.now
+        guard now - lastUpdate >= .milliseconds(50) || done == total else { return }
+        lastUpdate = now
+        let elapsed = (now - start).inSeconds
+        let left = done > 0 && done < total ? ", about \(duration(elapsed / Double(done) * Double(total - done))) left" : ""
         bar.update(label: label, done: done, total: total, suffix: left)
     }
 

@@ -135,7 +135,7 @@ struct ModelFileTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let folder = directory + "/model.json"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
-        for (path, message) in [(folder, "\(folder) is a folder, not a model file"), (directory + "/none.json", "\(directory)/none.json: no such file")] {
+        for (path, message) in [(folder, "\(folder) is a folder, not a model file"), (directory + "/none.json", "\(directory)/none.json: cannot read: no such file")] {
             #expect(throws: PersistenceError.self) { try ModelFile.load(from: path) }
             #expect((try? ModelFile.load(from: path)) == nil)
             do { _ = try ModelFile.load(from: path) } catch { #expect("\(error)" == message) }

@@ -164,7 +164,7 @@ struct ModelFileCommandTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory + "/model.json", withIntermediateDirectories: false)
         for (path, message) in [(directory + "/model.json", "model.json is a folder, not a model file"),
-                                (directory + "/none.json", "none.json: no such file")] {
+                                (directory + "/none.json", "none.json: cannot read: no such file")] {
             let result = try runBackprop(arguments.map { $0 == "FOLDER" ? path : $0.replacingOccurrences(of: "OUT", with: directory) })
             #expect(result.status != 0)
             #expect(result.stderr.contains(message), "\(arguments[0]): \(result.stderr)")

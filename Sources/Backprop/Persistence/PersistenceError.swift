@@ -21,7 +21,7 @@ public enum PersistenceError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .missing(let path): return "\(path): no such file"
+        case .missing(let path): return "\(path): cannot read: no such file"
         case .folder(let path): return "\(path) is a folder, not a model file"
         case .cannotRead(let path, let reason): return "\(path): cannot read: \(reason)"
         case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason); any previous file is unchanged"

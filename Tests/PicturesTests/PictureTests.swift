@@ -173,6 +173,7 @@ struct PictureTests {
         #expect(Axis(covering: [0, 1, 2], logarithmic: false, integers: true).ticks == [0, 1, 2])
         #expect(Axis(covering: [0], logarithmic: false, integers: true).ticks == [0])
         #expect(Axis(covering: [-1, 0, 1, 2, 3], logarithmic: false, integers: true).ticks == [-1, 0, 1, 2, 3])
+        #expect(Axis(covering: [-1, 3], logarithmic: false, integers: true).label(-1) == "−1")
         #expect(Axis(covering: (0..<30).map(Double.init), logarithmic: false, integers: true).ticks == [0, 5, 10, 15, 20, 25, 30])
         let svg = try? SVGInspector.parse(LearningCurves.svg([("run", history([0.8, 0.85, 0.9], costs: [0.3, 0.2, 0.1]))]).text)
         #expect(svg?.texts.contains("0.5") == false && svg?.texts.contains("1") == true)

@@ -60,7 +60,8 @@ struct Axis {
             if (-3 ... -1).contains(exponent) { return "0." + String(repeating: "0", count: -exponent - 1) + "1" }
             return "1e\(exponent)"
         }
-        if value == value.rounded() && abs(value) < 1e6 { return String(Int(value)) }
-        return String(format: "%g", value)
+        // A typographic minus, as in the axis titles ("epoch (−1: before training)").
+        let text = value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(format: "%g", value)
+        return text.hasPrefix("-") ? "−" + text.dropFirst() : text
     }
 }

@@ -169,6 +169,25 @@ struct InspectionVerdictTests {
         }
     }
 
+    @Test("A negative number is read as a value and refused in words", arguments: [
+        (["gradcheck", "--tolerance", "-1"], "--tolerance must be positive, got -1.0"),
+        (["gradcheck", "--epsilon", "-0.1"], "--epsilon must be positive, got -0.1"),
+        (["gradcheck", "--sample", "-3"], "--sample must be at least 1, got -3"),
+        (["trace", "--digits", "-2"], "--digits must be from 1 to 17"),
+    ])
+    func negativeValues(arguments: [String], message: String) throws {
+        let result = try runBackprop(arguments + tinyNetwork)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test("probe takes negative changes")
+    func negativeChanges() throws {
+        let result = try runBackprop(["probe", "--bias", "2,0", "--changes", "-0.01,0.01"] + tinyNetwork)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("       -0.01 "))
+    }
+
     @Test("backprop --version prints the version")
     func version() throws {
         let result = try runBackprop(["--version"])

@@ -31,7 +31,7 @@ struct GradCheck: PrecisionCommand {
     @Option(help: "Float or double arithmetic.")
     var precision = Precision.double
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "ε, the finite-difference step (default: 1e-5 in double, 1e-2 in float; with five-point 1e-3 and 1e-1).",
         valueName: "ε"))
     var epsilon: Double?
@@ -39,15 +39,15 @@ struct GradCheck: PrecisionCommand {
     @Option(help: "central: (C(p+ε) − C(p−ε))/2ε, two forward passes per parameter; five-point: error O(ε⁴), four.")
     var method = Method.central
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Pass when every checked layer's relative error ‖g − g̃‖/max(‖g‖, ‖g̃‖) is at most this (default: 1e-6 in double, 1e-2 in float).",
         valueName: "error"))
     var tolerance: Double?
 
-    @Option(help: "Check this many parameters drawn at random instead of all of them.")
+    @Option(parsing: .unconditional, help: "Check this many parameters drawn at random instead of all of them.")
     var sample: Int?
 
-    @Option(help: "Relative errors divide by max(|backprop|, |finite difference|, this), so that zero and tiny gradients compare absolutely.")
+    @Option(parsing: .unconditional, help: "Relative errors divide by max(|backprop|, |finite difference|, this), so that zero and tiny gradients compare absolutely.")
     var floor = 1e-8
 
     @Flag(help: "Print JSON instead of text.")
@@ -59,7 +59,7 @@ struct GradCheck: PrecisionCommand {
             guard tolerance > 0, tolerance.isFinite else { throw ValidationError("--tolerance must be positive, got \(tolerance)") }
         }
         if let sample, sample < 1 { throw ValidationError("--sample must be at least 1, got \(sample)") }
-        guard floor >= 0 else { throw ValidationError("--floor must not be negative") }
+        guard floor >= 0 else { throw ValidationError("--floor must not be negative, got \(floor)") }
     }
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {

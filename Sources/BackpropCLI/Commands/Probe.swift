@@ -25,7 +25,7 @@ struct Probe: PrecisionCommand {
     @Option(help: ArgumentHelp("Add Δz to the weighted input of neuron j in layer l.", valueName: "l,j"))
     var demon: String?
 
-    @Option(help: ArgumentHelp("The changes Δ to try, comma-separated.", valueName: "values"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The changes Δ to try, comma-separated.", valueName: "values"))
     var changes = "1,0.1,0.01,0.001,0.0001"
 
     @Option(help: "Float or double arithmetic.")

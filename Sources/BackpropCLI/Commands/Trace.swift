@@ -32,7 +32,7 @@ struct Trace: PrecisionCommand {
     @Option(help: ArgumentHelp("Compute ∂C/∂w for w[j][k] of layer l as eq. 53's sum over paths, beside backpropagation's.", valueName: "l,j,k"))
     var pathSum: String?
 
-    @Option(help: "Significant digits of printed numbers.")
+    @Option(parsing: .unconditional, help: "Significant digits of printed numbers.")
     var digits = 6
 
     @Flag(help: "Print JSON instead of text.")

@@ -62,11 +62,11 @@ public enum DigitPreparation {
 
     /// The shades of the outermost rows and columns, each pixel once.
     static func borderPixels(_ image: GreyscaleImage) -> [Double] {
-        (0..<image.height).flatMap { y in
-            (0..<image.width).compactMap { x in
-                x == 0 || y == 0 || x == image.width - 1 || y == image.height - 1 ? image[x, y] : nil
-            }
-        }
+        let (w, h) = (image.width, image.height)
+        let rows = h == 1 ? [0] : [0, h - 1]
+        let columns = w == 1 ? [0] : [0, w - 1]
+        return rows.flatMap { y in (0..<w).map { x in image[x, y] } }
+            + (h > 2 ? columns.flatMap { x in (1..<h - 1).map { y in image[x, y] } } : [])
     }
 
     /// Ink scaled so that the border's median is 0 and the strongest ink 1, with faint ink
@@ -85,10 +85,12 @@ public enum DigitPreparation {
     /// The smallest box around the nonzero pixels, or nil when there are none.
     static func inkBox(_ image: GreyscaleImage) -> (x: Int, y: Int, width: Int, height: Int)? {
         var left = image.width, right = -1, top = image.height, bottom = -1
-        for y in 0..<image.height {
-            for x in 0..<image.width where image[x, y] > 0 {
-                left = min(left, x); right = max(right, x)
-                top = min(top, y); bottom = max(bottom, y)
+        image.pixels.withUnsafeBufferPointer { pixels in
+            for y in 0..<image.height {
+                for x in 0..<image.width where pixels[y * image.width + x] > 0 {
+                    left = min(left, x); right = max(right, x)
+                    top = min(top, y); bottom = max(bottom, y)
+                }
             }
         }
         return right < 0 ? nil : (left, top, right - left + 1, bottom - top + 1)

@@ -39,8 +39,16 @@ public struct PNGImage: Equatable, Sendable {
         let decoded = bytes.withUnsafeBytes { file in Self.decode(file, name: name) }
         let samples: [UInt8]
         (width, height, samples) = try decoded.get()
-        grey = stride(from: 0, to: samples.count, by: 2).map { samples[$0] }
-        alpha = stride(from: 1, to: samples.count, by: 2).map { samples[$0] }
+        let count = width * height
+        var grey = [UInt8](repeating: 0, count: count), alpha = grey
+        samples.withUnsafeBufferPointer { interleaved in
+            for i in 0..<count {
+                grey[i] = interleaved[2 * i]
+                alpha[i] = interleaved[2 * i + 1]
+            }
+        }
+        self.grey = grey
+        self.alpha = alpha
     }
 
     /// Width, height and interleaved grey and alpha samples of the PNG file in `file`.

@@ -1,4 +1,4 @@
-/// Names of the closed sets (``Cost``, ``Activation``) as people write them.
+/// Names of the closed sets (``Cost``, ``Activation``, ``WeightInitializer``) as people write them.
 ///
 /// backprop's model files hold the Swift case name ("crossEntropy"); the command line and the
 /// safetensors metadata spell the same case with hyphens ("cross-entropy"). A file may use
@@ -7,6 +7,7 @@ public protocol HyphenatedCaseNames: RawRepresentable, CaseIterable where RawVal
 
 extension Cost: HyphenatedCaseNames {}
 extension Activation: HyphenatedCaseNames {}
+extension WeightInitializer: HyphenatedCaseNames {}
 
 extension HyphenatedCaseNames {
     /// The case name with each capital letter turned into a hyphen and the lower-case letter:
@@ -24,7 +25,7 @@ extension HyphenatedCaseNames {
     }
 
     /// The case named `name`, in either spelling.
-    init?(anySpelling name: String) {
+    public init?(anySpelling name: String) {
         guard let value = Self(rawValue: name) ?? Self.allCases.first(where: { $0.hyphenatedName == name }) else {
             return nil
         }

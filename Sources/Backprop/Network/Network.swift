@@ -35,7 +35,7 @@ public struct Network<Scalar: BLASScalar>: Equatable, Sendable {
             }
         }
         if !cost.supports(output.activation) || output.neuronActivations.values.contains(where: { !cost.supports($0) }) {
-            return "the \(cost.rawValue) cost needs outputs in (0, 1), from sigmoid or softmax, not \(output.activation.rawValue)"
+            return "the \(cost.hyphenatedName) cost needs outputs in (0, 1), from sigmoid or softmax, not \(output.activation.rawValue)"
         }
         return nil
     }

@@ -59,7 +59,7 @@ public enum Network2Format {
             throw .unsupported("network2.py's format has sigmoid neurons only")
         }
         guard let cost = costNames[network.cost] else {
-            throw .unsupported("network2.py's format has the quadratic and cross-entropy costs only, not \(network.cost.rawValue)")
+            throw .unsupported("network2.py's format has the quadratic and cross-entropy costs only, not \(network.cost.hyphenatedName)")
         }
         let file = File(
             sizes: network.layerSizes,

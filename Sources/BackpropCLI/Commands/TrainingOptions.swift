@@ -1,17 +1,14 @@
 import ArgumentParser
 import Backprop
 
+/// Choices on the command line are spelled with hyphens ("cross-entropy", "standard-normal").
+extension HyphenatedCaseNames where Self: ExpressibleByArgument {
+    public init?(argument: String) { self.init(anySpelling: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.hyphenatedName) }
+    public var defaultValueDescription: String { hyphenatedName }
+}
+
 extension Cost: ExpressibleByArgument {
-    public init?(argument: String) {
-        switch argument {
-        case "quadratic": self = .quadratic
-        case "cross-entropy": self = .crossEntropy
-        case "log-likelihood": self = .logLikelihood
-        default: return nil
-        }
-    }
-    public static var allValueStrings: [String] { ["quadratic", "cross-entropy", "log-likelihood"] }
-    public var defaultValueDescription: String { Self.allValueStrings[Self.allCases.firstIndex(of: self)!] }
     public static var allValueDescriptions: [String: String] {
         ["quadratic": "C = ½‖y − aᴸ‖², chapter 1's cost",
          "cross-entropy": "C = −Σⱼ [yⱼ ln aⱼᴸ + (1 − yⱼ) ln(1 − aⱼᴸ)], which does not learn slowly when σ saturates",
@@ -28,15 +25,6 @@ extension Activation: ExpressibleByArgument {
 }
 
 extension WeightInitializer: ExpressibleByArgument {
-    public init?(argument: String) {
-        switch argument {
-        case "standard-normal": self = .standardNormal
-        case "scaled-normal": self = .scaledNormal
-        default: return nil
-        }
-    }
-    public static var allValueStrings: [String] { ["standard-normal", "scaled-normal"] }
-    public var defaultValueDescription: String { self == .standardNormal ? "standard-normal" : "scaled-normal" }
     public static var allValueDescriptions: [String: String] {
         ["standard-normal": "weights N(0, 1), chapter 1", "scaled-normal": "weights N(0, 1/n_in), chapter 3"]
     }

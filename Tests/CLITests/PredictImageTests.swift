@@ -145,6 +145,8 @@ struct PredictImageTests {
         let pictures = directory + "/pictures"
         try FileManager.default.createDirectory(atPath: pictures + "/inner", withIntermediateDirectories: true)
         Self.write(Self.sevenPNG(40, 60, colourType: 0), pictures + "/b.png")
+        Self.write(Self.sevenPNG(40, 60, colourType: 2), pictures + "/c.png")
+        try "P2 3 3 9 9 9 9 9 0 9 9 9 9".write(toFile: pictures + "/c.pgm", atomically: true, encoding: .utf8)
         Self.write(Self.sevenPNG(28, 28, colourType: 6), pictures + "/10.png")
         Self.write(Self.sevenPNG(64, 64, colourType: 4), pictures + "/2.PNG")
         try ("P2 5 5 255 " + (0..<25).map { $0 == 12 ? "0" : "255" }.joined(separator: " ")).write(toFile: pictures + "/a.pgm", atomically: true, encoding: .utf8)
@@ -154,17 +156,17 @@ struct PredictImageTests {
         let result = try runBackprop(["predict", model, "--image", pictures, "--show-input", directory + "/seen"])
         #expect(result.status == 1)
         let names = result.stdout.split(separator: "\n").map { String($0.prefix { $0 != ":" }) }
-        #expect(names == ["2.PNG", "10.png", "a.pgm", "b.png"], "\(result.stdout)")
+        #expect(names == ["2.PNG", "10.png", "a.pgm", "b.png", "c.pgm", "c.png"], "\(result.stdout)")
         #expect(result.stdout.contains("10.png: ") && !result.stdout.contains("10.png: 0  (fitted"))
         #expect(result.stderr.contains(pictures + "/cut.png: not a PNG image"), "\(result.stderr)")
-        #expect(result.stderr.contains("1 of 5 pictures in \(pictures) could not be read: cut.png"))
+        #expect(result.stderr.contains("1 of 7 pictures in \(pictures) could not be read: cut.png"))
         #expect(result.stderr.contains("Skipping 2 entries that are not .png or .pgm files: inner, notes.txt"))
         let written = try FileManager.default.contentsOfDirectory(atPath: directory + "/seen").sorted()
-        #expect(written == ["10.png", "2.png", "a.png", "b.png"])
+        #expect(written == ["10.png", "2.png", "a.png", "b.png", "c.pgm.png", "c.png.png"])
 
         let report = try #require(try JSONSerialization.jsonObject(with: Data(
             runBackprop(["predict", model, "--image", pictures, "--json"]).stdout.utf8)) as? [String: Any])
-        #expect((report["images"] as? [[String: Any]])?.count == 4)
+        #expect((report["images"] as? [[String: Any]])?.count == 6)
         #expect((report["failures"] as? [[String: Any]])?.first?["file"] as? String == "cut.png")
     }
 

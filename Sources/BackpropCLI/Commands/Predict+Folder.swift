@@ -24,17 +24,19 @@ extension Predict {
         let pictureFolder = try showInput.map { try Self.checkPictureFolder($0, images: folder) }
         let network = try loadNetwork()
         var reports: [Report] = [], failures: [Failure] = []
-        var written = Set<String>()
+        // Each picture's input is written as its name with .png for its extension, or with .png
+        // added when pictures share a name (7.png and 7.pgm: 7.png.png and 7.pgm.png).
+        let stems = names.map { ($0 as NSString).deletingPathExtension }
+        let shownName = Dictionary(uniqueKeysWithValues: zip(names, stems).map { name, stem in
+            (name, stems.filter { $0 == stem }.count == 1 ? stem + ".png" : name + ".png")
+        })
         for name in names {
             let path = folder + "/" + name
             do {
                 let prepared = try PreparedInput(path: path, invert: invert)
                 let report = Self.report(network, prepared.x, source: name, label: nil, prepared: prepared)
                 reports.append(report)
-                if let pictureFolder {
-                    let stem = (name as NSString).deletingPathExtension
-                    let file = written.contains(stem + ".png") ? name + ".png" : stem + ".png"  // a.png and a.pgm
-                    written.insert(file)
+                if let pictureFolder, let file = shownName[name] {
                     try AtomicFile.write(Self.inputPicture(prepared.x, format: file), to: pictureFolder + "/" + file)
                 }
                 if !json {
@@ -66,8 +68,8 @@ extension Predict {
         }
         let skipped = visible.filter { !pictures.contains($0) }
         if !skipped.isEmpty {
-            FileHandle.standardError.write(Data(("Skipping \(skipped.count) entr\(skipped.count == 1 ? "y" : "ies") "
-                + "that are not .png or .pgm files: \(skipped.joined(separator: ", "))\n").utf8))
+            let what = skipped.count == 1 ? "1 entry that is not a .png or .pgm file" : "\(skipped.count) entries that are not .png or .pgm files"
+            FileHandle.standardError.write(Data("Skipping \(what): \(skipped.joined(separator: ", "))\n".utf8))
         }
         guard !pictures.isEmpty else { throw CLIError("\(folder): the folder holds no .png or .pgm files") }
         return pictures

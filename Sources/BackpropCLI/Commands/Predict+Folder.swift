@@ -58,9 +58,14 @@ extension Predict {
     /// The .png and .pgm files in `folder` (not in folders inside it), numbers in names in
     /// numeric order ("2.png" before "10.png"); other entries are named on standard error.
     static func pictureNames(in folder: String) throws -> [String] {
-        let entries: [String]
-        do { entries = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
-            throw CLIError("\(folder): cannot list the folder: \((error as NSError).localizedDescription)")
+        // opendir rather than FileManager, whose errors on Linux can be bare error numbers.
+        guard let listing = opendir(folder) else {
+            throw CLIError("\(folder): cannot list the folder: \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(listing) }
+        var entries: [String] = []
+        while let entry = readdir(listing) {
+            entries.append(withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
         }
         let visible = entries.filter { !$0.hasPrefix(".") }.sorted { $0.compare($1, options: .numeric) == .orderedAscending }
         let pictures = visible.filter { name in
@@ -85,8 +90,12 @@ extension Predict {
                 throw ValidationError("--show-input \(path) is the folder of images itself; name another folder")
             }
         case .missing:
-            do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) } catch {
-                throw ValidationError("--show-input \(path): cannot make the folder: \((error as NSError).localizedDescription)")
+            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard PathKind(of: parent) == .folder else {
+                throw ValidationError("--show-input \(path): the folder \(parent) does not exist")
+            }
+            guard mkdir(path, 0o777) == 0 else {
+                throw ValidationError("--show-input \(path): cannot make the folder: \(String(cString: strerror(errno)))")
             }
         case .file, .other:
             throw ValidationError("--show-input \(path) is a file; with a folder of images it names a folder "

@@ -8,13 +8,13 @@ struct ExampleOptions: ParsableArguments {
         case training, validation, test
     }
 
-    @Option(help: ArgumentHelp("The input x, comma-separated (instead of an MNIST image).", valueName: "values"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The input x, comma-separated (instead of an MNIST image).", valueName: "values"))
     var input: String?
 
-    @Option(help: ArgumentHelp("The desired output y, comma-separated, with --input.", valueName: "values"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The desired output y, comma-separated, with --input.", valueName: "values"))
     var target: String?
 
-    @Option(help: "Which MNIST image, counted from 0 within the split.")
+    @Option(parsing: .unconditional, help: "Which MNIST image, counted from 0 within the split.")
     var index = 0
 
     @Option(help: "The MNIST split the image comes from.")

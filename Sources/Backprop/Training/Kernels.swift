@@ -50,6 +50,22 @@ public enum Kernels: String, CaseIterable, Sendable {
         return kernels
     }
 
+    /// The CPU the kernels run on, for saying where a figure was measured: its model name and,
+    /// on x86, family and model numbers, from /proc/cpuinfo ("unknown CPU" elsewhere). Virtual
+    /// machines may report a generic name.
+    public static var cpuModel: String {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown CPU" }
+        var fields: [String: String] = [:]
+        for line in info.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.isEmpty { break }  // the first processor's fields only
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, fields[parts[0]] == nil { fields[parts[0]] = parts[1] }
+        }
+        let name = fields["model name"] ?? fields["cpu model"] ?? "unknown CPU"
+        guard let family = fields["cpu family"], let model = fields["model"] else { return name }
+        return "\(name) (family \(family), model \(model))"
+    }
+
     /// The instruction set called `name` in `BACKPROP_ISA`: `avx512`, `avx2` or `portable`.
     public init?(instructionSetName name: String) {
         let isa = bp_isa_named(name)

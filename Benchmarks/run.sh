@@ -7,7 +7,9 @@
 #
 #   MNIST_DIR=../shared/data/mnist Benchmarks/run.sh [--rounds N] [--quick]
 #
-# The environment is left as it is (OPENBLAS_CORETYPE included): the table names the BLAS core.
+# The environment is left as it is (OPENBLAS_CORETYPE included): the table names the BLAS core,
+# the CPU and the kernels' instruction set. BACKPROP_ISA=avx2 (or portable) measures the kernels a
+# machine without AVX-512 (or without AVX2) would run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=1; quick=0
@@ -44,6 +46,7 @@ peer() {  # peer SCRIPT ARGS...: one peer run on one core
 }
 epochs=5; slow=2
 [ "$quick" = 1 ] && epochs=2 && slow=1
+ours machine  # the CPU and the instruction set, for the table's first line
 for round in $(seq "$rounds"); do
   # The book's networks, one core: ours (kernels, then the matrix path over BLAS) and the peers.
   for layers in 784,30,10 784,100,10; do

@@ -44,6 +44,11 @@ core = next((r["core"] for r in rows if "core" in r), "?")
 kernels = next((r["kernels"] for r in each("backprop") if r["threads"] == 1), "?")
 sgemm = {r["threads"]: statistics.median(x["gflops"] for x in each("sgemm") if x["threads"] == r["threads"])
          for r in each("sgemm")}
+machine = next(iter(each("machine")), {})
+if machine:
+    chosen = (f"forced by BACKPROP_ISA={machine['backprop_isa']}" if machine["kernels"] != machine["cpu_best"]
+              else "the best this CPU has")
+    print(f"Measured on: {machine['cpu']}; the kernels' instruction set: {machine['kernels']} ({chosen}).")
 print(f"Kernels in use: {kernels}. BLAS: {core}; its sgemm on 2048×2048 matrices: {sgemm.get(1, 0):.0f} GFLOP/s "
       f"on one core, {sgemm.get(2, 0):.0f} on two.\n")
 

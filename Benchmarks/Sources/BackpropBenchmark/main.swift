@@ -4,7 +4,10 @@
 //   backprop-benchmark sgemm --size 2048 --threads 2
 //   backprop-benchmark load | evaluate [--kernels blas]
 //   backprop-benchmark products [--layers 784,1000,1000,10] [--mini-batch-size 100] [--threads N]
+//   backprop-benchmark machine
 //
+// `--kernels automatic` (the default) takes the best instruction set the CPU has, or the one
+// BACKPROP_ISA names (avx2, portable); `machine` says which, and the CPU's model.
 // Prints one line of JSON per measurement for Benchmarks/run.sh to tabulate.
 import Backprop
 import Datasets
@@ -42,6 +45,7 @@ func fail(_ message: String) -> Never {
 
 let threads = Int(option("threads", default: "1")) ?? 1
 BLASBackend.threadCount = threads
+do { _ = try Kernels.requested() } catch { fail("\(error)") }
 
 switch CommandLine.arguments.dropFirst().first {
 case "epoch":
@@ -139,6 +143,12 @@ case "sgemm":
     let gflops = 2 * Double(n) * Double(n) * Double(n) / median(times) / 1e9
     print(#"{"impl":"sgemm","size":\#(n),"threads":\#(threads),"gflops":\#(gflops),"core":"\#(BLASBackend.coreName)"}"#)
 
+case "machine":
+    // Where the figures were measured: the CPU, and the instruction set `automatic` runs with.
+    let requested = try? Kernels.requested()
+    let cpu = Kernels.cpuModel.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    print(#"{"impl":"machine","cpu":"\#(cpu)","kernels":"\#(Kernels.best.rawValue)","cpu_best":"\#(Kernels.supported.last!.rawValue)","backprop_isa":"\#(requested?.rawValue ?? "")"}"#)
+
 default:
-    fail("usage: backprop-benchmark epoch|sgemm|load|evaluate [--layers L] [--mini-batch-size M] [--epochs E] [--threads T] [--kernels K] [--size N]")
+    fail("usage: backprop-benchmark epoch|sgemm|load|evaluate|products|machine [--layers L] [--mini-batch-size M] [--epochs E] [--threads T] [--kernels K] [--size N]")
 }

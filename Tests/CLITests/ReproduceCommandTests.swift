@@ -20,6 +20,8 @@ import Testing
         #expect(spread.median == 87.0 && spread.worst == 61.5)
         spread.runs[1].accuracy = 96.08
         #expect(!spread.reproduces)
+        let l2 = BookExperiment.all.first { $0.name == "ch3-l2" }!  // the book: 96.49%
+        #expect(SeedSpread(experiment: l2, runs: [run(2, Double(9599) / 10_000 * 100)]).reproduces)
     }
 
     @Test func aLotteryTrainsTenSeedsThenMoreUntilOneReachesTheFigure() {

@@ -18,8 +18,8 @@ struct Reproduce: ParsableCommand {
         The rule: ✓ when the best run comes within 0.5 points of the book's figure or above it, ✗ otherwise. \
         AVX2 and AVX-512 machines sum in different orders, so one seed gives different runs on each; the rule looks \
         at enough seeds that the verdict does not depend on which one the machine has. To see another machine's \
-        runs, set BACKPROP_ISA=avx2 or portable. The full run takes about 2 minutes on one core; --quick runs one \
-        seed and a fifth of the epochs of each (about 15 seconds).
+        runs, set BACKPROP_ISA=avx2 or portable. The full run took 92-101 s on one core of a Sapphire Rapids \
+        Xeon; --quick runs one seed and a fifth of the epochs of each (9 s there). More in docs/reproduce.md.
         """)
 
     @Option(help: ArgumentHelp("Run only these experiments, comma-separated: \(BookExperiment.all.map(\.name).joined(separator: ", ")).", valueName: "names"))

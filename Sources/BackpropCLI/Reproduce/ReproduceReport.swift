@@ -14,7 +14,8 @@ struct ReproduceReport {
     /// output is the table alone).
     func finished(_ run: SeedRun, of spread: SeedSpread, more: Bool) {
         guard spread.runs.count > 1 || more else { return }
-        let line = "  \(spread.experiment.name) seed \(run.seed): \(percent(run.accuracy))"
+        let line = "  \(spread.experiment.name) seed \(run.seed): \(percent(run.accuracy)); "
+            + "\(fixed(100 * run.wronglySaturatedOutputShare, places: 2))% of outputs saturated on the wrong answer"
             + "\(run.stalled ? " (stalled)" : "") in \(fixed(run.seconds, places: 1)) s"
         if markdown { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { printLine(line) }
     }
@@ -44,8 +45,8 @@ struct ReproduceReport {
         for spread in spreads where !spread.experiment.footnote.isEmpty {
             printLine("\(spread.experiment.name), the book's footnote: \(spread.experiment.footnote)")
         }
-        printLine("Measured on \(Kernels.cpuModel) with the \(Kernels.best.summary), one thread"
-                  + ((try? Kernels.requested()) != nil ? " (\(Kernels.environmentVariable))" : "") + ".")
+        let requested = (try? Kernels.requested()).map { " (\(Kernels.environmentVariable)=\($0.rawValue))" } ?? ""
+        printLine("Measured on \(Kernels.cpuModel) with the \(Kernels.best.summary)\(requested), one thread.")
         let within = spreads.filter(\.reproduces).count
         printLine("\(within) of \(spreads.count) within \(fixed(SeedSpread.tolerance, places: 1)) points of the book's figure or better "
                   + "(the best of each experiment's runs)" + (quick ? "; quick run: one seed and fewer epochs than the book" : ""))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backprop
 import Foundation
 
 /// The `backprop` command: a thin shell over the Backprop and Datasets libraries.
@@ -19,6 +20,9 @@ struct BackpropTool: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            // A misspelt BACKPROP_ISA would otherwise be ignored, and figures credited to the
+            // wrong instruction set.
+            do { _ = try Kernels.requested() } catch { throw ValidationError(error.description) }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -46,6 +46,13 @@ struct TrainRefusalTests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
+    @Test("A misspelt BACKPROP_ISA is refused, not ignored")
+    func unknownInstructionSet() throws {
+        let result = try runBackprop(["train", "--epochs", "1"], environment: ["BACKPROP_ISA": "avx3", "MNIST_DIR": "/nonexistent"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("BACKPROP_ISA=avx3 names no instruction set"), "\(result.stderr)")
+    }
+
     @Test("Help shows defaults in the spelling the options accept, and describes every value")
     func help() throws {
         let result = try runBackprop(["train", "--help"])

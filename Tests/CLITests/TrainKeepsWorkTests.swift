@@ -50,9 +50,11 @@ struct TrainKeepsWorkTests {
             try? umount.run()
             umount.waitUntilExit()
         }
-        let result = try runBackprop(small + ["--epochs", "1", "--save", full + "/model.json"],
+        let result = try runBackprop(small + ["--epochs", "2", "--save", full + "/model.json", "--checkpoint", full + "/checkpoint.json"],
                                      environment: ["TMPDIR": directory + "/"])
         #expect(result.status == 1)
+        #expect(result.stdout.contains("Epoch 1:"), "a failed checkpoint must not stop training")
+        #expect(result.stderr.contains("could not write the checkpoint"), "\(result.stderr)")
         let saved = try #require(try FileManager.default.contentsOfDirectory(atPath: directory)
             .first { $0.hasPrefix("model.unsaved-") && $0.hasSuffix(".json") })
         #expect(result.stderr.contains("could not write \(full)/model.json"), "\(result.stderr)")
@@ -85,6 +87,21 @@ struct TrainKeepsWorkTests {
         #expect(resumed.stdout.contains("seed 3"))
         #expect(try epochsRecorded(checkpoint) == 3)
         #expect(try network(checkpoint) == network(directory + "/whole.json"))
+    }
+
+    @Test("A resumed run is held to its saved settings before any data is read: --keep best and --plot need its evaluation")
+    func resumeChecksSavedRun() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let checkpoint = directory + "/checkpoint.json"
+        let part = try runBackprop(small + ["--epochs", "1", "--evaluate-on", "none", "--checkpoint", checkpoint])
+        #expect(part.status == 0, "\(part.stderr)")
+        for (options, message) in [(["--keep", "best"], "evaluates on nothing"), (["--plot", directory + "/c.svg"], "nothing to draw")] {
+            let result = try runBackprop(["train", "--resume", checkpoint, "--epochs", "2"] + options,
+                                         environment: ["MNIST_DIR": "/nonexistent"])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+        }
     }
 
     @Test("--keep best saves the run as it stood after its best epoch, and says which epoch was saved")

@@ -52,15 +52,27 @@ public enum Network2Format {
     }
 
     /// network2.py's JSON for `network`.
+    /// Why network2.py's format cannot hold a network of these layer activations and this cost,
+    /// or nil: it knows sigmoid neurons and the quadratic and cross-entropy costs only.
+    public static func problem(activations: [Activation], cost: Cost) -> String? {
+        if activations.contains(where: { $0 != .sigmoid }) { return "network2.py's format has sigmoid neurons only" }
+        if costNames[cost] == nil {
+            return "network2.py's format has the quadratic and cross-entropy costs only, not \(cost.hyphenatedName)"
+        }
+        return nil
+    }
+
+    /// Why network2.py's format cannot hold `network`, or nil.
+    public static func problem<Scalar: BLASScalar>(storing network: Network<Scalar>) -> String? {
+        if network.layers.contains(where: { !$0.neuronActivations.isEmpty }) { return "network2.py's format has sigmoid neurons only" }
+        return problem(activations: network.layers.map(\.activation), cost: network.cost)
+    }
+
     /// - Throws: ``PersistenceError/unsupported(_:)`` unless every neuron is a sigmoid and the
     ///   cost is quadratic or cross-entropy, all network2.py knows.
     public static func encode<Scalar: BLASScalar>(_ network: Network<Scalar>) throws(PersistenceError) -> Data {
-        guard network.layers.allSatisfy({ $0.activation == .sigmoid && $0.neuronActivations.isEmpty }) else {
-            throw .unsupported("network2.py's format has sigmoid neurons only")
-        }
-        guard let cost = costNames[network.cost] else {
-            throw .unsupported("network2.py's format has the quadratic and cross-entropy costs only, not \(network.cost.hyphenatedName)")
-        }
+        if let problem = problem(storing: network) { throw .unsupported(problem) }
+        let cost = costNames[network.cost]!
         let file = File(
             sizes: network.layerSizes,
             weights: network.layers.map { layer in (0..<layer.neurons).map { layer.weights.row($0).map(Double.init) } },

@@ -81,13 +81,6 @@ public enum SafetensorsFormat {
         }
     }
 
-    /// Why `network` cannot be stored in this format, or nil. Every network backprop builds can
-    /// be (any activations, modified neurons and cost), so this is nil; it exists so that a
-    /// command can ask every output format the same question before it trains.
-    public static func problem<Scalar: BLASScalar>(storing network: Network<Scalar>) -> String? {
-        nil
-    }
-
     // MARK: Writing
 
     /// The safetensors bytes of `network`: F32 for `Network<Float>`, F64 for `Network<Double>`.

@@ -24,7 +24,7 @@ extension Train {
     ///   written where asked is written to a fallback file, and the message says where.
     func writeOutputs(kept: TrainingRun<Float>, full: TrainingRun<Float>, settings: DataSettings) -> Bool {
         var written = true
-        let which = Self.describeKept(kept, full: full)
+        let which = describeKept(kept, full: full)
         if let save {
             written = writeKeepingWork(save, what: "the network \(which) and its training record") {
                 try ModelFile(run: kept, data: settings).save(to: $0)
@@ -51,13 +51,13 @@ extension Train {
     }
 
     /// "after epoch 29 (the last; 95.42% on the test images; the best was epoch 24, 95.61%: --keep best saves that one)".
-    static func describeKept(_ kept: TrainingRun<Float>, full: TrainingRun<Float>) -> String {
+    func describeKept(_ kept: TrainingRun<Float>, full: TrainingRun<Float>) -> String {
         guard let last = kept.history.epochs.last else { return "as initialised (no epoch ran)" }
         let isLast = kept.nextEpoch == full.nextEpoch, isBest = full.history.bestEpoch?.epoch == last.epoch
         var text = "after epoch \(last.epoch) (" + (isLast && isBest ? "the last and the best" : isLast ? "the last" : "the best")
         if let accuracy = last.evaluation?.accuracy { text += ", \(percent(accuracy))" }
         if !isBest, let best = full.history.bestEpoch, let accuracy = best.evaluation?.accuracy {
-            text += "; the best was epoch \(best.epoch), \(percent(accuracy)): --keep best saves that one"
+            text += "; the best was epoch \(best.epoch), \(percent(accuracy))" + (keep == .last ? ": --keep best saves that one" : "")
         }
         return text + ")"
     }
@@ -113,8 +113,10 @@ extension Train {
         case .interrupted(let epoch, let done, let total):
             let signal = Signals.received ?? SIGINT
             var message = "Interrupted by \(Signals.name(signal)) in epoch \(epoch) after \(grouped(done)) of \(grouped(total)) images"
-            if let checkpoint, writeCheckpoint(run, settings: settings, to: checkpoint) {
-                message += "; the run is saved in \(checkpoint): continue with --resume \(checkpoint)"
+            if let checkpoint {
+                message += writeCheckpoint(run, settings: settings, to: checkpoint)
+                    ? "; the run is saved in \(checkpoint): continue with --resume \(checkpoint)"
+                    : "; the checkpoint could not be written, so nothing was saved"
             } else {
                 message += " (without --checkpoint nothing was saved)"
             }

@@ -27,27 +27,47 @@ extension Train {
         return (run, settings)
     }
 
-    /// The run saved in the `--resume` file, extended when `--epochs` asks for more.
-    /// - Throws: A usage error naming every option that would change the saved run.
-    func resumeRun() throws -> (TrainingRun<Float>, DataSettings) {
-        let path = resume!
+    /// The run saved in `path`, with its data settings.
+    func savedRun(_ path: String) throws -> (TrainingRun<Float>, DataSettings) {
         let model = try ModelFile.load(from: path)
-        guard var run = model.resumableRun(), let record = model.training else {
+        guard let run = model.resumableRun(), let record = model.training else {
             throw CLIError("\(path) holds a network but no training run to resume")
         }
-        let changes = changedSettings(run, data: record.data)
+        return (run, record.data)
+    }
+
+    /// Refuses options that would change the saved run, a total of epochs below those done, and
+    /// outputs the saved run cannot fill.
+    func validateResumed(_ run: TrainingRun<Float>, data: DataSettings) throws {
+        let path = resume!
+        let changes = changedSettings(run, data: data)
         guard changes.isEmpty else {
             throw ValidationError("--resume \(path) continues the run with its saved settings, which these options would change: "
                                   + changes.joined(separator: ", ") + ". Leave them out; only --epochs may change, to extend the run.")
         }
-        if let epochs {
-            guard epochs >= run.nextEpoch else {
-                throw ValidationError("--epochs \(epochs): the run in \(path) has already done \(run.nextEpoch) epochs")
-            }
-            run.configuration.epochs = epochs
+        if let epochs, epochs < run.nextEpoch {
+            throw ValidationError("--epochs \(epochs): the run in \(path) has already done \(run.nextEpoch) epochs")
         }
+        let evaluating = data.evaluationSet != EvaluationSet.none.rawValue
+        if keep == .best, !evaluating {
+            throw ValidationError("--keep best picks the epoch with the best evaluation accuracy, but the run in \(path) evaluates on nothing")
+        }
+        if plot != nil, !evaluating, !run.configuration.monitoring.evaluatesTrainingData {
+            throw ValidationError("--plot: nothing to draw: the run in \(path) evaluates on nothing and monitors no training data")
+        }
+        if saveNetwork2 != nil, let problem = Network2Format.problem(storing: run.network) {
+            throw ValidationError("--save-network2: \(problem)")
+        }
+    }
+
+    /// The run saved in the `--resume` file (checked by ``validateResumed(_:data:)``), extended
+    /// when `--epochs` asks for more.
+    func resumeRun() throws -> (TrainingRun<Float>, DataSettings) {
+        let path = resume!
+        var (run, settings) = try savedRun(path)
+        if let epochs { run.configuration.epochs = epochs }
         printLine("Resuming \(path) at epoch \(run.nextEpoch) of \(run.configuration.epochs) with its saved settings")
-        return (run, record.data)
+        return (run, settings)
     }
 
     /// The options given that differ from the saved run's settings, as "--eta 0.5 (saved: 3.0)".
@@ -90,18 +110,6 @@ extension Train {
             compare("--monitor", given, sgd.monitoring) { Self.describe($0) }
         }
         return changes
-    }
-
-    /// Refuses, before training, a network that a requested file format cannot hold.
-    func checkFormats(_ network: Network<Float>) throws {
-        if saveNetwork2 != nil {
-            do { _ = try Network2Format.encode(network) } catch {
-                throw ValidationError("--save-network2: \(error)")
-            }
-        }
-        if saveSafetensors != nil, let problem = SafetensorsFormat.problem(storing: network) {
-            throw ValidationError("--save-safetensors: \(problem)")
-        }
     }
 
     /// Settings that are allowed but probably not what the user meant.

@@ -153,8 +153,14 @@ struct Train: ParsableCommand {
                                       + "10,000 of its 60,000 are the validation set), got \(grouped(trainingSize))")
             }
         }
-        if resume == nil { try validateNewRun() }
         try outputCheck.verify()
+        if let resume {
+            // The saved run's settings meet the options here, before any data is read.
+            let (run, settings) = try savedRun(resume)
+            try validateResumed(run, data: settings)
+        } else {
+            try validateNewRun()
+        }
     }
 
     /// Checks that concern the settings of a run that starts now (a resumed run has its own).
@@ -175,15 +181,26 @@ struct Train: ParsableCommand {
         if keep == .best, !evaluating {
             throw ValidationError("--keep best picks the epoch with the best evaluation accuracy: it needs --evaluate-on test or validation")
         }
+        if saveNetwork2 != nil {
+            let activations = Array(repeating: options.hiddenActivation, count: layerSizes.count - 2) + [options.outputActivationValue]
+            if let problem = Network2Format.problem(activations: activations, cost: options.costValue) {
+                throw ValidationError("--save-network2: \(problem)")
+            }
+        }
     }
 
-    /// Every file the command reads or writes. A resumed run may checkpoint to its own file.
+    /// Where the run is checkpointed: `--checkpoint`, else a resumed run's own file.
+    var checkpointPath: String? { checkpoint ?? resume }
+
+    /// Every file the command reads or writes. A resumed run checkpoints to its own file unless
+    /// `--checkpoint` names another, so that file is an output too.
     var outputCheck: OutputCheck {
-        let checkpointIsResume = checkpoint.map(OutputCheck.identity) == resume.map(OutputCheck.identity)
+        let checkpointIsResume = checkpointPath.map(OutputCheck.identity) == resume.map(OutputCheck.identity)
         return OutputCheck(
             inputs: checkpointIsResume ? [] : [("--resume", resume)],
-            outputs: [("--save", save, ["json"]), ("--save-network2", saveNetwork2, ["json"]),
-                      ("--save-safetensors", saveSafetensors, ["safetensors"]), ("--checkpoint", checkpoint, ["json"]),
+            outputs: [(checkpoint == nil ? "--resume (checkpointed after every epoch)" : "--checkpoint", checkpointPath, ["json"]),
+                      ("--save", save, ["json"]), ("--save-network2", saveNetwork2, ["json"]),
+                      ("--save-safetensors", saveSafetensors, ["safetensors"]),
                       ("--history", history, ["json", "csv"]), ("--plot", plot, ["svg", "png"])])
     }
 
@@ -199,8 +216,7 @@ struct Train: ParsableCommand {
         guard trainingData.count == run.trainingSetSize else {
             throw CLIError("the checkpoint trained on \(run.trainingSetSize) images, but \(trainingData.count) are here")
         }
-        try checkFormats(run.network)
-        let checkpoint = self.checkpoint ?? resume
+        let checkpoint = checkpointPath
         let configuration = run.configuration
         let kernels = Kernels.automatic.resolved(for: run.network, configuration: configuration)
         printLine(header(run, settings: settings, images: trainingData.count, loadTime: loadTime, kernels: kernels))
@@ -227,6 +243,7 @@ struct Train: ParsableCommand {
         var bar = ProgressBar()
         var accuracies = run.history.epochs.compactMap { $0.evaluation?.accuracy }
         var best: TrainingRun<Float>? = nil
+        var checkpointFailed = false
         Signals.catchInterruptions()
         while !run.isFinished {
             do {
@@ -253,7 +270,7 @@ struct Train: ParsableCommand {
                 continue
             }
             if keep == .best, run.history.bestEpoch?.epoch == run.nextEpoch - 1 { best = run }
-            if let checkpoint { writeCheckpoint(run, settings: settings, to: checkpoint) }
+            if let checkpoint, !writeCheckpoint(run, settings: settings, to: checkpoint) { checkpointFailed = true }
         }
         if let reason = run.stopReason { printLine("Stopped early: \(reason)") }
         if let bestEpoch = run.history.bestEpoch, let evaluation = bestEpoch.evaluation {
@@ -263,9 +280,13 @@ struct Train: ParsableCommand {
         } else {
             printLine("Training took \(fixed(run.history.trainingSeconds, places: 2)) s")
         }
+        if keep == .best, best == nil, let bestEpoch = run.history.bestEpoch, bestEpoch.epoch < run.nextEpoch - 1 {
+            warn("--keep best: the best epoch, \(bestEpoch.epoch), ran before this run resumed, and its network is not in the "
+                 + "checkpoint; the last epoch's network is saved instead")
+        }
         let kept = keep == .best ? best ?? run : run
         let everythingSaved = writeOutputs(kept: kept, full: run, settings: settings)
-        if !everythingSaved { throw ExitCode.failure }
+        if !everythingSaved || checkpointFailed { throw ExitCode.failure }
     }
 
     /// "‖δˡ‖ 0.0012 0.0051 0.031 | ‖∂C/∂wˡ‖ … | saturated 12% 3% 40% | outputs saturated wrong 1.2%"

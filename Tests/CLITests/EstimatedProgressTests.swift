@@ -9,7 +9,7 @@ struct EstimatedProgressTests {
         let long = EstimatedProgress(label: "Finite differences", total: 100, estimatedSeconds: 12.5) { written.append($0) }
         long.announce("100 parameters, 200 forward passes of about 62.5 ms")
         #expect(long.isShown)
-        #expect(written == ["Finite differences: 100 parameters, 200 forward passes of about 62.5 ms; about 12.50 s in all\n"])
+        #expect(written == ["Finite differences: 100 parameters, 200 forward passes of about 62.5 ms; about 13 s in all\n"])
 
         written = []
         let short = EstimatedProgress(label: "Finite differences", total: 100, estimatedSeconds: 2.9) { written.append($0) }

@@ -1,8 +1,9 @@
 /// Names of the closed sets (``Cost``, ``Activation``, ``WeightInitializer``) as people write them.
 ///
 /// backprop's model files hold the Swift case name ("crossEntropy"); the command line and the
-/// safetensors metadata spell the same case with hyphens ("cross-entropy"). A file may use
-/// either, so a network written by hand reads the way the command line does.
+/// safetensors metadata spell the same case with hyphens ("cross-entropy"). Costs and
+/// activations in a file may use either, so a network written by hand reads the way the command
+/// line does.
 public protocol HyphenatedCaseNames: RawRepresentable, CaseIterable where RawValue == String {}
 
 extension Cost: HyphenatedCaseNames {}

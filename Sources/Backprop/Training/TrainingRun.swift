@@ -189,11 +189,14 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
                                  kernels: Kernels, shouldStop: (() -> Bool)?,
                                  progress: ((TrainingProgress) -> Void)?) -> MiniBatchOutcome {
         let m = configuration.miniBatchSize
-        let weightCount = network.layers.reduce(0) { $0 + $1.weights.elements.count }
+        // Progress every 1% of the epoch, and more often for large networks: at least every ~10⁸
+        // weights × examples (forward pass, BP2 and BP4 each do that many multiply-adds), so that
+        // a slow epoch still reports every few hundredths of a second.
+        let reportEvery = max(1, min(order.count / m / 100, 100_000_000 / max(1, m * network.parameterCount)))
         if var floats = network as? Network<Float>, let floatRule = rule as? UpdateRule<Float>,
            let packed = PackedNetwork(floats, rule: floatRule, capacity: min(m, order.count), choice: kernels),
            let inputs = data.sparseInputs {
-            let outcome = Self.forEachMiniBatch(of: order, size: m, weightCount: weightCount, from: start, epoch: epoch, shouldStop: shouldStop,
+            let outcome = Self.forEachMiniBatch(of: order, size: m, reportEvery: reportEvery, from: start, epoch: epoch, shouldStop: shouldStop,
                                                 progress: progress) { indices in
                 let next = order[indices.endIndex ..< min(indices.endIndex + m, order.count)]
                 return packed.step(on: data, inputs: inputs, indices: indices, next: next, rule: floatRule)
@@ -204,7 +207,7 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
         }
         var full = MiniBatch<Scalar>(layerSizes: network.layerSizes, size: min(m, order.count))
         var remainder: MiniBatch<Scalar>? = nil
-        return Self.forEachMiniBatch(of: order, size: m, weightCount: weightCount, from: start, epoch: epoch, shouldStop: shouldStop,
+        return Self.forEachMiniBatch(of: order, size: m, reportEvery: reportEvery, from: start, epoch: epoch, shouldStop: shouldStop,
                                      progress: progress) { indices in
             if indices.count == full.size {
                 full.load(data, indices: indices)
@@ -222,12 +225,9 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Codable, Sendable {
     /// each step it checks whether the mini-batch's output was finite (what `step` returns) and
     /// asks `shouldStop`.
     private static func forEachMiniBatch(
-        of order: [Int], size m: Int, weightCount: Int, from start: Int, epoch: Int, shouldStop: (() -> Bool)?,
+        of order: [Int], size m: Int, reportEvery: Int, from start: Int, epoch: Int, shouldStop: (() -> Bool)?,
         progress: ((TrainingProgress) -> Void)?, step: (ArraySlice<Int>) -> Bool
     ) -> MiniBatchOutcome {
-        // Every 1% of the epoch, and more often for large networks: at least every ~10⁸
-        // multiply-adds (a few hundredths of a second), so that a slow epoch still reports.
-        let reportEvery = max(1, min(order.count / m / 100, 100_000_000 / max(1, m * weightCount)))
         var position = start
         while position < order.count {
             let batchNumber = position / m

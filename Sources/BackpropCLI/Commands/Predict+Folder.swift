@@ -16,13 +16,14 @@ extension Predict {
         var error: String
     }
 
-    /// Classifies each .png and .pgm file in `folder` in name order; a file that cannot be read is
-    /// reported on standard error and the rest are still classified.
+    /// Classifies each .png and .pgm file in `folder` in name order; a file that cannot be read (or
+    /// whose --show-input picture cannot be written) is reported on standard error and the rest are
+    /// still classified.
     /// - Throws: ``CLIError`` after the last file when any could not be read.
     func runFolder(_ folder: String) throws {
         let names = try Self.pictureNames(in: folder)
+        let network = try loadNetwork()  // first, so that a bad model leaves no --show-input folder behind
         let pictureFolder = try showInput.map { try Self.checkPictureFolder($0, images: folder) }
-        let network = try loadNetwork()
         var reports: [Report] = [], failures: [Failure] = []
         // Each picture's input is written as its name with .png for its extension, or with .png
         // added when pictures share a name (7.png and 7.pgm: 7.png.png and 7.pgm.png).
@@ -43,7 +44,7 @@ extension Predict {
                     let notes = prepared.notes.isEmpty ? "" : "  (" + prepared.notes.joined(separator: ", ") + ")"
                     printLine(name + ": " + "\(report.prediction)  " + percent(report.probabilities[report.prediction]) + notes)
                 }
-            } catch let error as ImageError {
+            } catch {  // an unreadable picture, or its --show-input file that could not be written
                 failures.append(Failure(file: name, error: "\(error)"))
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
             }

@@ -36,7 +36,7 @@ final class EstimatedProgress {
     /// Writes the estimate before the work starts, with `detail` saying what it is made of.
     func announce(_ detail: String) {
         guard isShown else { return }
-        write("\(label): \(detail); about \(duration(estimatedSeconds)) in all\n")
+        write("\(label): \(detail); about \(roughDuration(estimatedSeconds)) in all\n")
     }
 
     /// Reports that `done` of the `total` units are finished. Cheap enough to call for each unit:
@@ -47,7 +47,7 @@ final class EstimatedProgress {
         guard now - lastUpdate >= .milliseconds(50) || done == total else { return }
         lastUpdate = now
         let elapsed = (now - start).inSeconds
-        let left = done > 0 && done < total ? ", about \(duration(elapsed / Double(done) * Double(total - done))) left" : ""
+        let left = done > 0 && done < total ? ", about \(roughDuration(elapsed / Double(done) * Double(total - done))) left" : ""
         bar.update(label: label, done: done, total: total, suffix: left)
     }
 

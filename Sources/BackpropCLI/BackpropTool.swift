@@ -18,8 +18,10 @@ struct BackpropTool: AsyncParsableCommand {
     /// Parses and runs a subcommand. Unlike ArgumentParser's default, a usage error (an unknown
     /// option, a value out of range) exits with status 2, as command-line tools conventionally do.
     static func main() async {
+        var parsed: ParsableCommand.Type = Self.self
         do {
             var command = try parseAsRoot()
+            parsed = type(of: command)
             // A misspelt BACKPROP_ISA would otherwise be ignored, and figures credited to the
             // wrong instruction set.
             do { _ = try Kernels.requested() } catch { throw ValidationError(error.description) }
@@ -30,7 +32,8 @@ struct BackpropTool: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                // With the usage of the subcommand that refused, when one was parsed.
+                FileHandle.standardError.write(Data((parsed.fullMessage(for: error) + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -121,13 +121,13 @@ struct PictureCommandTests {
         try original.write(to: URL(fileURLWithPath: page))
         let cases: [([String], String)] = [
             (["report", model, "-o", model], "-o \(model): the file name must end in .html"),
-            (["report", page, "-o", page], "is the file that model reads"),
+            (["report", page, "-o", page], "is the file given as <model>"),
             (["report", page, "--history", history, "-o", Self.directory + "/../" + (Self.directory as NSString).lastPathComponent + "/model.html"],
-             "is the file that model reads"),
-            (["draw", "weights", disguised, "-o", disguised], "is the file that model reads"),
+             "is the file given as <model>"),
+            (["draw", "weights", disguised, "-o", disguised], "is the file given as <model>"),
             (["draw", "confusion", model, "-o", Self.directory + "/confusion.html"], ".svg or .png"),
             (["plot", history, "-o", history], "the file name must end in .svg or .png"),
-            (["plot", history, disguised, "-o", disguised], "is the file that history reads"),
+            (["plot", history, disguised, "-o", disguised], "is the file given as <history>"),
             (["draw", "weights", model, "-o", Self.directory + "/no/such/folder/w.svg"], "does not exist"),
         ]
         for (arguments, message) in cases {

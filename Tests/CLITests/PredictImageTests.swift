@@ -115,7 +115,7 @@ struct PredictImageTests {
     }
 
     @Test("--show-input refuses a wrong extension, the picture itself, and a folder for one picture", arguments: [
-        ("seen.jpg", "must end in .png or .pgm"), ("seven.png", "is the file that --image reads"), ("out.png", "is a folder"),
+        ("seen.jpg", "must end in .png or .pgm"), ("seven.png", "is the file given as --image"), ("out.png", "is a folder"),
     ])
     func showInputRefused(name: String, message: String) throws {
         let (directory, model) = try Self.folderWithModel()

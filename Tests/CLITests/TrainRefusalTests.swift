@@ -6,11 +6,11 @@ import Testing
 struct TrainRefusalTests {
     @Test("An output that names an input or another output, a wrong extension, a missing folder or a folder",
           arguments: [
-            (["--save", "{d}/m.json", "--history", "{d}/m.json"], "--history {d}/m.json is the file that --save also writes"),
-            (["--save", "{d}/m.json", "--checkpoint", "{d}/./m.json"], "is the file that --checkpoint also writes"),
-            (["--save", "{d}/link.json", "--history", "{d}/existing.json"], "is the file that --save also writes"),
-            (["--resume", "{d}/existing.json", "--save", "{d}/link.json"], "is the file that --resume (checkpointed after every epoch) also writes"),
-            (["--resume", "{d}/existing.json", "--checkpoint", "{d}/c.json", "--save", "{d}/link.json"], "is the file that --resume reads"),
+            (["--save", "{d}/m.json", "--history", "{d}/m.json"], "--history {d}/m.json is the file --save also writes"),
+            (["--save", "{d}/m.json", "--checkpoint", "{d}/./m.json"], "is the file --checkpoint also writes"),
+            (["--save", "{d}/link.json", "--history", "{d}/existing.json"], "is the file --save also writes"),
+            (["--resume", "{d}/existing.json", "--save", "{d}/link.json"], "is the file --resume (checkpointed after every epoch) also writes"),
+            (["--resume", "{d}/existing.json", "--checkpoint", "{d}/c.json", "--save", "{d}/link.json"], "is the file given as --resume"),
             (["--resume", "{d}/existing.txt"], "--resume (checkpointed after every epoch) {d}/existing.txt: the file name must end in .json"),
             (["--save", "{d}/m.txt"], "must end in .json"),
             (["--plot", "{d}/curves.pdf"], "must end in .svg or .png"),

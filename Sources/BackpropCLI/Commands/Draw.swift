@@ -38,7 +38,7 @@ struct Draw: ParsableCommand {
     }
 
     func run() throws {
-        try OutputCheck(inputs: [("model", model.path)], outputs: [("-o", output, ["svg", "png"])]).verify()
+        try OutputCheck(inputs: [("<model>", model.path)], outputs: [("-o", output, ["svg", "png"])]).verify()
         let network = try model.load().network
         guard network.inputSize == MNIST.inputSize else {
             throw CLIError("\(model.path): the network takes \(network.inputSize) inputs, not 28×28 images")

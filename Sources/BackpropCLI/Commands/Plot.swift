@@ -38,7 +38,7 @@ struct Plot: ParsableCommand {
     }
 
     func run() throws {
-        try OutputCheck(inputs: histories.map { ("history", $0) }, outputs: [("-o", output, ["svg", "png"])]).verify()
+        try OutputCheck(inputs: histories.map { ("<history>", $0) }, outputs: [("-o", output, ["svg", "png"])]).verify()
         let names = labels.map { $0.split(separator: ",").map(String.init) }
             ?? histories.map { ($0 as NSString).lastPathComponent }
         let runs = try zip(names, histories).map { (label: $0, history: try loadHistory($1)) }

@@ -83,7 +83,7 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         if let image, PathKind(of: image) == .folder { return try runFolder(image) }
-        try OutputCheck(inputs: [("model", model.path), ("--image", image)],
+        try OutputCheck(inputs: [("<model>", model.path), ("--image", image)],
                         outputs: [("--show-input", showInput, ["png", "pgm"])]).verify()
         let network = try loadNetwork()
         let (x, label, source, prepared) = try input()

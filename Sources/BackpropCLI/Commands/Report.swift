@@ -32,11 +32,11 @@ struct Report: ParsableCommand {
     static let mistakesShown = 40
 
     func run() throws {
-        try OutputCheck(inputs: [("model", model.path), ("--history", history)],
+        try OutputCheck(inputs: [("<model>", model.path), ("--history", history)],
                         outputs: [("-o", output, ["html", "htm"])]).verify()
         let file = try model.load()
         let network = file.network
-        var configuration = [("model", model.path)] + RunDescription.network(network)
+        var configuration = [("<model>", model.path)] + RunDescription.network(network)
         var figures: [(caption: String, svg: SVGDocument)] = []
         var table: TrainingHistory?
         var secondsUnknown: String?

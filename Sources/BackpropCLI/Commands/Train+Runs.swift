@@ -155,7 +155,7 @@ extension Train {
         let hidden = network.layers.first!.activation, output = network.layers.last!.activation
         var parts = ["cost \(network.cost.defaultValueDescription)",
                      "σ \(hidden.rawValue)" + (output != hidden ? " (output \(output.rawValue))" : "")]
-        if run.nextEpoch == 0 && resume == nil { parts.append("weights \(options.initializationValue.defaultValueDescription)") }
+        parts.append(resume.map { "weights from \($0)" } ?? "weights \(options.initializationValue.defaultValueDescription)")
         parts.append(Self.describe(sgd.regularization))
         parts.append("momentum μ = \(sgd.momentum)")
         parts.append("dropout \(sgd.dropout)")
@@ -163,7 +163,10 @@ extension Train {
         if let n = sgd.halveLearningRateAfter { parts.append("η halved after \(n) epochs without improvement") }
         if let n = sgd.earlyStoppingPatience { parts.append("early stopping after \(n)") }
         parts.append("evaluate on " + settings.evaluationSet)
-        parts.append("monitor " + Self.describe(sgd.monitoring))
+        // Only what can be measured: without evaluation images, nothing is measured on them.
+        let measured = settings.evaluationSet == EvaluationSet.none.rawValue
+            ? sgd.monitoring.subtracting([.evaluationAccuracy, .evaluationCost]) : sgd.monitoring
+        parts.append("monitor " + Self.describe(measured))
         if settings.expanded { parts.append("training images expanded fivefold") }
         parts.append("keep \(keep.rawValue)")
         return first + "\n  " + parts.joined(separator: "; ")

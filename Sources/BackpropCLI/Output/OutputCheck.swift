@@ -5,10 +5,11 @@ import Foundation
 /// the command line cannot destroy a file or a finished run.
 ///
 /// ```swift
-/// try OutputCheck(inputs: [("model", model.path)], outputs: [("-o", output, ["html"])]).verify()
+/// try OutputCheck(inputs: [("<model>", model.path)], outputs: [("-o", output, ["html"])]).verify()
 /// ```
 struct OutputCheck {
-    /// Option name (as the user typed it) and path; nil paths are options not given.
+    /// Option name (as the user typed it, or "<model>" for an argument, as the usage line shows
+    /// it) and path; nil paths are options not given.
     var inputs: [(option: String, path: String?)]
     /// Option name, path, and the extensions (lowercase, no dot) the format allows; empty allows any.
     var outputs: [(option: String, path: String?, extensions: [String])]
@@ -22,12 +23,16 @@ struct OutputCheck {
         }
         for output in outputs {
             guard let path = output.path else { continue }
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+                throw ValidationError("\(output.option) \(path) is a folder; give a file name")
+            }
             try Self.checkExtension(of: path, option: output.option, allowed: output.extensions)
             let key = Self.identity(of: path)
             if let other = claimed.first(where: { $0.key == key }) {
-                let role = inputs.contains { $0.option == other.option } ? "reads" : "also writes"
-                throw ValidationError("\(output.option) \(path) is the file that \(other.option) \(role): "
-                                      + "writing it would destroy that file; choose another name")
+                let role = inputs.contains { $0.option == other.option }
+                    ? "the file given as \(other.option)" : "the file \(other.option) also writes"
+                throw ValidationError("\(output.option) \(path) is \(role): writing it would destroy that file; choose another name")
             }
             claimed.append((output.option, key))
             try Self.checkWritable(path, option: output.option)
@@ -43,12 +48,9 @@ struct OutputCheck {
         }
     }
 
-    /// The folder must exist and take new files; an existing file must be replaceable.
+    /// The folder must exist and take new files.
     private static func checkWritable(_ path: String, option: String) throws {
         var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw ValidationError("\(option) \(path) is a folder; give a file name")
-        }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
             throw ValidationError("\(option) \(path): the folder \(folder) does not exist")

@@ -121,6 +121,21 @@ struct TrainKeepsWorkTests {
         #expect(try network(directory + "/best.json") == network(directory + "/last.json"))
     }
 
+    @Test("train reads the test files only when it evaluates on them")
+    func onlyTheFilesNeeded() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let mnist = ProcessInfo.processInfo.environment["MNIST_DIR"]!
+        for name in try FileManager.default.contentsOfDirectory(atPath: mnist) where name.hasPrefix("train-") {
+            try FileManager.default.createSymbolicLink(atPath: directory + "/" + name, withDestinationPath: mnist + "/" + name)
+        }
+        let validation = try runBackprop(small + ["--epochs", "1", "--data", directory, "--evaluate-on", "validation"])
+        #expect(validation.status == 0, "\(validation.stderr)")
+        let test = try runBackprop(small + ["--epochs", "1", "--data", directory])
+        #expect(test.status == 1)
+        #expect(test.stderr.contains("missing t10k-images-idx3-ubyte"), "\(test.stderr)")
+    }
+
     @Test("Log-likelihood with sigmoid outputs trains with a warning")
     func logLikelihoodWarning() throws {
         let result = try runBackprop(small + ["--epochs", "1", "--cost", "log-likelihood", "--evaluate-on", "none"])

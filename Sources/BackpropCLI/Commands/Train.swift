@@ -207,10 +207,15 @@ struct Train: ParsableCommand {
     func run() throws {
         BLASBackend.threadCount = threads
         let clock = ContinuousClock()
+        let resumed = try resume.map { _ in try resumeRun() }
+        // The test images only when the run evaluates on them: the two train files suffice otherwise.
+        let usesTest = (resumed?.1.evaluationSet ?? evaluationSet.rawValue) == EvaluationSet.test.rawValue
         var mnist: MNIST? = nil
-        let loadTime = try clock.measure { mnist = try MNIST(directory: data.resolvedDirectory) }
+        let loadTime = try clock.measure {
+            mnist = try MNIST(directory: data.resolvedDirectory, includingTest: usesTest)
+        }
 
-        var (run, settings) = try resume == nil ? startRun(mnist!) : resumeRun()
+        var (run, settings) = try resumed ?? startRun(mnist!)
         let trainingData = trainingData(mnist!, settings)
         let evaluationData = evaluationData(mnist!, settings)
         guard trainingData.count == run.trainingSetSize else {

@@ -46,10 +46,15 @@ public struct MNIST: Sendable {
     ///   validation; the book uses 10,000.
     /// - Throws: ``MNISTError`` when files are absent or the folder is not one,
     ///   ``IDXError`` when one is malformed.
-    public init(directory: String, validationCount: Int = 10_000) throws {
-        let location = try MNISTLocation(directory: directory)
+    /// - Parameter includingTest: Whether to read the test images; without them only the two
+    ///   `train` files are needed, and ``test`` is empty.
+    public init(directory: String, validationCount: Int = 10_000, includingTest: Bool = true) throws {
+        let files = includingTest ? File.allCases : Split.training.files
+        let location = try MNISTLocation(directory: directory, files: files)
         (training, validation) = try Self.readTrainingFiles(at: location, validationCount: validationCount)
-        test = try Self.readSet(images: location.path(of: .testImages), labels: location.path(of: .testLabels))
+        test = includingTest
+            ? try Self.readSet(images: location.path(of: .testImages), labels: location.path(of: .testLabels))
+            : LabelledData(inputSize: Self.inputSize, classCount: Self.classCount, inputBytes: [], labels: [])
     }
 
     /// One of the three sets of images.

@@ -39,6 +39,9 @@ public struct GradientCheckReport: Codable, Sendable {
     public var totalParameters: Int
     /// Backpropagation: one forward and one backward pass for every parameter at once.
     public var backpropSeconds: Double
+    /// One forward pass by ``Network/feedforward(_:)``, timed the way backpropagation is (the
+    /// finite differences' passes reuse their buffers, so they are no measure of it).
+    public var forwardPassSeconds: Double
     /// Forward passes finite differences made for the checked parameters.
     public var finiteDifferenceForwardPasses: Int
     public var finiteDifferenceSeconds: Double
@@ -123,6 +126,14 @@ extension Network {
             repeats += 1
         } while clock.now - start < .milliseconds(50)
         let backpropSeconds = (clock.now - start).inSeconds / Double(repeats)
+        var output = feedforward(x)
+        var forwardRepeats = 0
+        let forwardStart = clock.now
+        repeat {
+            output = feedforward(x)
+            forwardRepeats += 1
+        } while clock.now - forwardStart < .milliseconds(50)
+        let forwardPassSeconds = output.isEmpty ? 0 : (clock.now - forwardStart).inSeconds / Double(forwardRepeats)
 
         var locations: [ParameterLocation] = []
         for (l, layer) in layers.enumerated() {
@@ -171,6 +182,7 @@ extension Network {
         return GradientCheckReport(
             layers: agreements, method: method, epsilon: Double(epsilon), relativeErrorFloor: relativeErrorFloor,
             checkedParameters: locations.count, totalParameters: total, backpropSeconds: backpropSeconds,
+            forwardPassSeconds: forwardPassSeconds,
             finiteDifferenceForwardPasses: locations.count * method.forwardPassesPerParameter,
             finiteDifferenceSeconds: fdSeconds, tolerance: tolerance,
             passed: agreements.allSatisfy { $0.passes(tolerance: tolerance) ?? true })

@@ -132,7 +132,7 @@ struct GradCheck: PrecisionCommand {
                   + String(repeating: " ", count: max(1, 19 - grouped(report.fullFiniteDifferenceForwardPasses).count))
                   + duration(report.fullFiniteDifferenceSeconds) + label)
         printLine("  finite differences take \(grouped(Int(report.speedRatio.rounded())))× as long as backpropagation")
-        let forwardPass = report.finiteDifferenceSeconds / Double(report.finiteDifferenceForwardPasses)
+        let forwardPass = report.forwardPassSeconds
         printLine("  one forward pass takes \(duration(forwardPass)), so backpropagation costs as much as "
                   + "\(fixed(report.backpropSeconds / forwardPass, places: 1)) forward passes (the book: about two)")
         printLine("")

@@ -125,7 +125,8 @@ struct TrainKeepsWorkTests {
     func onlyTheFilesNeeded() throws {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let mnist = ProcessInfo.processInfo.environment["MNIST_DIR"]!
+        // Absolute, so that the links work from the scratch folder whatever MNIST_DIR is relative to.
+        let mnist = URL(fileURLWithPath: ProcessInfo.processInfo.environment["MNIST_DIR"]!).standardizedFileURL.path
         for name in try FileManager.default.contentsOfDirectory(atPath: mnist) where name.hasPrefix("train-") {
             try FileManager.default.createSymbolicLink(atPath: directory + "/" + name, withDestinationPath: mnist + "/" + name)
         }

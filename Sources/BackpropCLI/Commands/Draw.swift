@@ -14,7 +14,13 @@ struct Draw: ParsableCommand {
             confusion: the confusion matrix as a heat map with counts.
             """)
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case weights, mistakes, confusion }
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case weights, mistakes, confusion
+        static var allValueDescriptions: [String: String] {
+            ["weights": "each first-layer neuron's incoming weights as a 28×28 image",
+             "mistakes": "images the network gets wrong, with its answer", "confusion": "the confusion matrix"]
+        }
+    }
 
     @Argument(help: "What to draw: weights, mistakes or confusion.")
     var kind: Kind

@@ -6,6 +6,10 @@ import Datasets
 struct ExampleOptions: ParsableArguments {
     enum Split: String, ExpressibleByArgument, CaseIterable {
         case training, validation, test
+        static var allValueDescriptions: [String: String] {
+            ["training": "the first 50,000 of MNIST's 60,000 training images",
+             "validation": "the last 10,000 of the training images, held out", "test": "MNIST's 10,000 test images"]
+        }
     }
 
     @Option(parsing: .unconditional, help: ArgumentHelp("The input x, comma-separated (instead of an MNIST image).", valueName: "values"))
@@ -89,6 +93,9 @@ extension ExampleOptions.Split {
 /// Floating-point precision for inspection commands.
 enum Precision: String, ExpressibleByArgument, CaseIterable {
     case float, double
+    static var allValueDescriptions: [String: String] {
+        ["float": "32-bit, as training runs", "double": "64-bit, for exact comparisons"]
+    }
 }
 
 /// A command that works in either precision: `run()` calls `run(Float.self)` or `run(Double.self)`.

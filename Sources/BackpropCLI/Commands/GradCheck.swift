@@ -23,6 +23,10 @@ struct GradCheck: PrecisionCommand {
     enum Method: String, ExpressibleByArgument, CaseIterable {
         case central, fivePoint = "five-point"
         var value: FiniteDifference { self == .central ? .central : .fivePoint }
+        static var allValueDescriptions: [String: String] {
+            ["central": "(C(p+ε) − C(p−ε))/2ε: two forward passes per parameter, error O(ε²)",
+             "five-point": "four forward passes per parameter, error O(ε⁴)"]
+        }
     }
 
     @OptionGroup(title: "Network") var network: NetworkOptions
@@ -36,7 +40,7 @@ struct GradCheck: PrecisionCommand {
         valueName: "ε"))
     var epsilon: Double?
 
-    @Option(help: "central: (C(p+ε) − C(p−ε))/2ε, two forward passes per parameter; five-point: error O(ε⁴), four.")
+    @Option(help: "How the finite differences are taken.")
     var method = Method.central
 
     @Option(parsing: .unconditional, help: ArgumentHelp(

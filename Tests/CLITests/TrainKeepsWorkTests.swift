@@ -158,6 +158,7 @@ struct TrainKeepsWorkTests {
         let (process, output) = try startBackprop(["train", "--layers", "784,30000,10", "--epochs", "2", "--evaluate-on", "none"])
         defer { process.terminate(); process.waitUntilExit() }
         let text = readUntil(output, lineStartingWith: "Estimate:")
+        #expect(text.hasPrefix("Drawing 23,850,010 initial weights and biases from seed 2"), "\(text)")
         let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("Estimate: about ") }, "\(text)")
         #expect(line.contains(" per epoch, ") && line.contains("for 2 epochs"))
         #expect(!text.contains("Epoch 0"))

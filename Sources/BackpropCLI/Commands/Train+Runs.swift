@@ -13,6 +13,10 @@ extension Train {
         let settings = DataSettings(trainingCount: min(trainingSize ?? Int.max, mnist.training.count),
                                     expanded: expand, evaluationSet: evaluationSet.rawValue)
         var generator = SeededGenerator(seed: seedValue)
+        let parameters = zip(layerSizes, layerSizes.dropFirst()).map { ($0 + 1) * $1 }.reduce(0, +)
+        if parameters >= 10_000_000 {  // several seconds of drawing normal numbers
+            printLine("Drawing \(grouped(parameters)) initial weights and biases from seed \(seedValue)…")
+        }
         let network = Network<Float>(
             layerSizes: layerSizes, activation: options.hiddenActivation, outputActivation: options.outputActivationValue,
             cost: options.costValue, initializer: options.initializationValue, using: &generator)

@@ -131,7 +131,7 @@ extension Train {
 
     /// For networks whose epoch takes a while, an estimate timed on one mini-batch of a copy of
     /// the run, before training starts.
-    func estimateEpochTime(_ run: TrainingRun<Float>, trainingData: LabelledData, evaluationData: LabelledData?) {
+    func estimateEpochTime(_ run: TrainingRun<Float>, trainingData: LabelledData) {
         let sizes = run.network.layerSizes
         let multiplyAdds = zip(sizes, sizes.dropFirst()).map { $0 * $1 }.reduce(0, +) * trainingData.count
         guard multiplyAdds >= 20_000_000_000 else { return }  // under about a second per epoch

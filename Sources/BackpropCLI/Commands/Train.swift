@@ -230,7 +230,7 @@ struct Train: ParsableCommand {
             printLine(run.stopReason.map { "The run had stopped early: \($0)." }
                       ?? "The run has done all its \(configuration.epochs) epochs: give --epochs with a larger total to extend it.")
         } else {
-            estimateEpochTime(run, trainingData: trainingData, evaluationData: evaluationData)
+            estimateEpochTime(run, trainingData: trainingData)
         }
 
         let monitor = learningSpeed

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Makes the figures in docs/ from real MNIST runs, with the commands the README shows beside
-# them. Needs MNIST_DIR and the release build (swift build -c release --product backprop).
+# Makes the figures of the DocC catalog (Sources/Backprop/Backprop.docc/Resources/) from real
+# MNIST runs, with the commands its Pictures article shows beside them. Needs MNIST_DIR and the
+# release build (swift build -c release --product backprop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backprop="$(swift build -c release --show-bin-path)/backprop"
+out=Sources/Backprop/Backprop.docc/Resources
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -14,14 +16,14 @@ for eta in 0.025 0.25 2.5; do
 done
 "$backprop" plot "$work/eta-0.025.json" "$work/eta-0.25.json" "$work/eta-2.5.json" \
   --labels "η = 0.025,η = 0.25,η = 2.5" --title "Three learning rates: [784, 30, 10], cross-entropy, λ = 5" \
-  -o docs/learning-curves.png
+  -o "$out/learning-curves.png"
 
 # One trained network: its first-layer weights, its mistakes and its confusion matrix.
 "$backprop" train --cost cross-entropy --eta 0.5 --lambda 5 --initialization scaled-normal --save "$work/model.json" >/dev/null
-"$backprop" draw weights "$work/model.json" -o docs/first-layer-weights.png
-"$backprop" draw mistakes "$work/model.json" --limit 40 -o docs/mistakes.png
-"$backprop" draw confusion "$work/model.json" -o docs/confusion.png
+"$backprop" draw weights "$work/model.json" -o "$out/first-layer-weights.png"
+"$backprop" draw mistakes "$work/model.json" --limit 40 -o "$out/mistakes.png"
+"$backprop" draw confusion "$work/model.json" -o "$out/confusion.png"
 
 # Chapter 5's unstable gradient: four hidden layers learning at different speeds.
 "$backprop" train --layers 784,30,30,30,30,10 --epochs 10 --learning-speed --history "$work/deep.json" >/dev/null
-"$backprop" plot "$work/deep.json" --learning-speed -o docs/learning-speed.png
+"$backprop" plot "$work/deep.json" --learning-speed -o "$out/learning-speed.png"

@@ -53,7 +53,7 @@ for round in $(seq "$rounds"); do
     for mb in 10 100; do
       echo "round $round: [$layers] mini-batch $mb" >&2
       ours_one_core epoch --layers "$layers" --mini-batch-size "$mb" --epochs "$epochs"
-      ours_one_core epoch --layers "$layers" --mini-batch-size "$mb" --epochs "$slow" --kernels blas
+      ours_one_core epoch --layers "$layers" --mini-batch-size "$mb" --epochs "$slow" --engine blas
       peer numpy_matrix.py --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
       peer pytorch_manual.py --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
       peer pytorch_autograd.py --layers "$layers" --mini-batch-size "$mb" --epochs "$slow"
@@ -68,7 +68,7 @@ for round in $(seq "$rounds"); do
     echo "round $round: [$layers] mini-batch 100, two threads" >&2
     ours epoch --layers "$layers" --mini-batch-size 100 --epochs 2 --threads 2
     ours sgemm --size 2048 --threads 2
-    ours epoch --layers "$layers" --mini-batch-size 100 --epochs 2 --threads 2 --kernels blas
+    ours epoch --layers "$layers" --mini-batch-size 100 --epochs 2 --threads 2 --engine blas
     ours sgemm --size 2048 --threads 2
   done
   # OpenBLAS alone on the products of [784, 1000, 1000, 10]'s epoch: what the matrix path could reach.
@@ -78,7 +78,7 @@ for round in $(seq "$rounds"); do
   "${one_core[@]}" "$bandwidth" >>"$results"  # one core's cache bandwidth: the floor of the kernels' first layer
   ours_one_core load
   ours_one_core evaluate
-  ours_one_core evaluate --kernels blas
+  ours_one_core evaluate --engine blas
   # The book's first experiment end to end: data loading, 30 epochs, evaluation after each.
   for run in 1 2 3; do
     echo "round $round: full run $run, backprop train" >&2

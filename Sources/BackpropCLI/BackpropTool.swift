@@ -24,7 +24,7 @@ struct BackpropTool: AsyncParsableCommand {
             parsed = type(of: command)
             // A misspelt BACKPROP_ISA would otherwise be ignored, and figures credited to the
             // wrong instruction set.
-            do { _ = try Kernels.requested() } catch { throw ValidationError(error.description) }
+            do { _ = try Engine.requested() } catch { throw ValidationError(error.description) }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

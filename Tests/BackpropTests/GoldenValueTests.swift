@@ -6,8 +6,8 @@ import Testing
 @Suite("Golden values from an independent reference")
 struct GoldenValueTests {
     let network = Network<Double>(layers: [
-        Layer(weights: Matrix([[0.1, -0.2], [0.4, 0.3], [-0.5, 0.6]]), biases: [0.1, -0.1, 0.2]),
-        Layer(weights: Matrix([[0.7, -0.8, 0.2], [-0.3, 0.5, 0.9]]), biases: [-0.2, 0.3]),
+        DenseLayer(weights: Matrix([[0.1, -0.2], [0.4, 0.3], [-0.5, 0.6]]), biases: [0.1, -0.1, 0.2]),
+        DenseLayer(weights: Matrix([[0.7, -0.8, 0.2], [-0.3, 0.5, 0.9]]), biases: [-0.2, 0.3]),
     ])
 
     @Test("A [2, 3, 2] network's z, a, δ, gradients and cost")

@@ -67,7 +67,7 @@ struct InspectionTests {
     func worstError(_ network: Network<Double>, seed: UInt64) -> Double {
         let (x, y) = randomExample(for: network, seed: seed)
         var generator = SeededGenerator(seed: seed)
-        let usesReLU = network.layers.contains { $0.activation == .relu || $0.neuronActivations.values.contains(.relu) }
+        let usesReLU = network.layers.contains { $0.activation == .relu || $0.dense?.neuronActivations.values.contains(.relu) == true }
         return network.checkGradient(input: x, target: y, epsilon: usesReLU ? 1e-6 : 1e-3,
                                      method: usesReLU ? .central : .fivePoint,
                                      relativeErrorFloor: 1e-10, using: &generator).maxRelativeError
@@ -95,7 +95,7 @@ struct InspectionTests {
           arguments: [Activation.tanh, .linear, .relu])
     func singleModifiedNeuron(f: Activation) {
         var network = randomNetwork([4, 5, 3, 2], seed: 54)
-        network.layers[0].neuronActivations = [2: f]
+        network.modifyNeuron(layer: 0, neuron: 2, activation: f)
         #expect(worstError(network, seed: 55) <= 1e-6)
         // The modified neuron really uses f, and only it.
         let pass = network.backpropagate(input: [0.3, 0.1, 0.4, 0.1], target: [0, 1])
@@ -171,7 +171,7 @@ struct InspectionTests {
     @Test("Layers with modified neurons are saved and read back")
     func layerCoding() throws {
         var network = randomNetwork([3, 2, 2], seed: 80)
-        network.layers[0].neuronActivations = [1: .tanh]
+        network.modifyNeuron(layer: 0, neuron: 1, activation: .tanh)
         let data = try JSONEncoder().encode(network)
         #expect(try JSONDecoder().decode(Network<Double>.self, from: data) == network)
         let text = String(decoding: data, as: UTF8.self)

@@ -2,18 +2,18 @@
 import Foundation
 import Testing
 
-/// Every instruction set of the kernels (AVX-512, AVX2, plain C) that this CPU can run, each
+/// Every instruction set of the engine (AVX-512, AVX2, plain C) that this CPU can run, each
 /// against the per-example path of ``Network/backpropagate(input:target:)`` in Double, and each
 /// deterministic for a fixed seed. A set the CPU lacks is reported as not run (a printed line),
 /// and the test checks instead that asking for it gives the best set the CPU has.
 @Suite struct InstructionSetTests {
-    static let all: [Kernels] = [.avx512, .avx2, .portable]
+    static let all: [Engine] = [.avx512, .avx2, .portable]
 
     /// Prints which instruction sets run on this CPU and which cannot, once per test that asks.
-    static func report(_ kernels: Kernels, _ test: String) -> Bool {
-        let runs = Kernels.supported.contains(kernels)
-        print(runs ? "\(kernels.summary): \(test) ran"
-                   : "\(kernels.summary): \(test) NOT RUN, this CPU lacks it (asking for it gives \(Kernels.supported.last!.summary))")
+    static func report(_ engine: Engine, _ test: String) -> Bool {
+        let runs = Engine.supported.contains(engine)
+        print(runs ? "\(engine.summary): \(test) ran"
+                   : "\(engine.summary): \(test) NOT RUN, this CPU lacks it (asking for it gives \(Engine.supported.last!.summary))")
         return runs
     }
 
@@ -36,7 +36,7 @@ import Testing
         Case(sizes: [50, 33, 20, 10], hidden: .relu, output: .softmax, cost: .logLikelihood, miniBatch: 16, eta: 0.1),
     ]
 
-    /// Every weight and bias of the kernels' network lies within this of the reference's:
+    /// Every weight and bias of the engine' network lies within this of the reference's:
     /// relative to the reference value, or absolute where that is below 1. Float's rounding over
     /// three steps of these cases came to at most 2.7e-7 with each instruction set, on a Sapphire
     /// Rapids Xeon; leaving one example out of each mini-batch moves them by 1e-3 and more.
@@ -75,40 +75,39 @@ import Testing
     }
 
     @Test(arguments: all, cases)
-    func matchesThePerExamplePath(_ kernels: Kernels, _ c: Case) throws {
+    func matchesThePerExamplePath(_ engine: Engine, _ c: Case) throws {
         let start = Self.start(c)
         let data = KernelsTests.sparseData(classes: c.sizes.last!)
-        let rule = UpdateRule<Float>(learningRate: Float(c.eta), regularization: c.lambda > 0 ? .l2(lambda: c.lambda) : .none,
+        var rule = Optimizer<Float>(eta: c.eta, regularization: c.lambda > 0 ? .l2(lambda: c.lambda) : .none,
                                      trainingSetSize: data.count)
-        let packed = try #require(PackedNetwork(start, rule: rule, capacity: c.miniBatch, choice: kernels))
-        guard Self.report(kernels, "per-example path \(c.testDescription)") else {
-            #expect(packed.kernels == Kernels.supported.last)
+        let packed = try #require(PackedNetwork(start, optimizer: rule, capacity: c.miniBatch, choice: engine))
+        guard Self.report(engine, "per-example path \(c.testDescription)") else {
+            #expect(packed.engine == Engine.supported.last)
             return
         }
-        #expect(packed.kernels == kernels)
-        let inputs = try #require(data.sparseInputs)
+        #expect(packed.engine == engine)
         let batches = (0..<3).map { Array(0..<data.count)[$0 * c.miniBatch ..< ($0 + 1) * c.miniBatch] }
         for batch in batches {
-            #expect(packed.step(on: data, inputs: inputs, indices: batch, next: [], rule: rule))
+            #expect(packed.step(on: data, indices: batch, next: [], optimizer: &rule))
         }
         var network = start
         packed.store(into: &network)
         let expected = Self.reference(start, c, data: data, batches: batches)
         #expect(network != start)
         for (l, (layer, reference)) in zip(network.layers, expected.layers).enumerated() {
-            expectWithinTolerance(layer.weights.elements, reference.weights.elements, "\(kernels) layer \(l) weights")
-            expectWithinTolerance(layer.biases, reference.biases, "\(kernels) layer \(l) biases")
+            expectWithinTolerance(layer.weights.elements, reference.weights.elements, "\(engine) layer \(l) weights")
+            expectWithinTolerance(layer.biases, reference.biases, "\(engine) layer \(l) biases")
         }
     }
 
     @Test(arguments: all)
-    func sameSeedSameWeights(_ kernels: Kernels) throws {
+    func sameSeedSameWeights(_ engine: Engine) throws {
         func trained() throws -> Network<Float> {
             var generator = SeededGenerator(seed: 7)
             var network = Network<Float>(layerSizes: [50, 100, 10], cost: .crossEntropy, using: &generator)
-            let sgd = StochasticGradientDescent(epochs: 2, miniBatchSize: 10, learningRate: 0.5,
+            let sgd = StochasticGradientDescent(epochs: 2, miniBatchSize: 10, eta: 0.5,
                                                 regularization: .l2(lambda: 1), monitoring: [])
-            _ = try sgd.train(&network, on: KernelsTests.sparseData(classes: 10), using: &generator, kernels: kernels)
+            _ = try sgd.train(&network, on: KernelsTests.sparseData(classes: 10), using: &generator, engine: engine)
             return network
         }
         let first = try trained(), second = try trained()
@@ -116,28 +115,28 @@ import Testing
         var generator = SeededGenerator(seed: 7)
         let untrained = Network<Float>(layerSizes: [50, 100, 10], cost: .crossEntropy, using: &generator)
         #expect(first != untrained)
-        _ = Self.report(kernels, "same seed, same weights")
+        _ = Self.report(engine, "same seed, same weights")
     }
 
     @Test func instructionSetNames() {
-        #expect(Kernels(instructionSetName: "avx512") == .avx512)
-        #expect(Kernels(instructionSetName: "avx2") == .avx2)
-        #expect(Kernels(instructionSetName: "portable") == .portable)
-        for name in ["", "AVX2", "blas", "automatic", "sse"] { #expect(Kernels(instructionSetName: name) == nil) }
+        #expect(Engine(instructionSetName: "avx512") == .avx512)
+        #expect(Engine(instructionSetName: "avx2") == .avx2)
+        #expect(Engine(instructionSetName: "portable") == .portable)
+        for name in ["", "AVX2", "blas", "automatic", "sse"] { #expect(Engine(instructionSetName: name) == nil) }
         #expect(UnknownInstructionSet(name: "sse").description.contains("BACKPROP_ISA=sse"))
     }
 
     @Test func automaticGoesNoHigherThanTheEnvironmentAllows() throws {
-        let requested = try Kernels.requested()
-        let order: [Kernels] = [.portable, .avx2, .avx512]
-        let cpu = Kernels.supported.last!
+        let requested = try Engine.requested()
+        let order: [Engine] = [.portable, .avx2, .avx512]
+        let cpu = Engine.supported.last!
         let lower = requested.flatMap { order.firstIndex(of: $0)! < order.firstIndex(of: cpu)! ? $0 : nil }
-        #expect(Kernels.best == lower ?? cpu)
-        let missing = Self.all.filter { !Kernels.supported.contains($0) }.map(\.summary)
-        print("Instruction sets: this CPU runs \(Kernels.supported.map(\.summary).joined(separator: ", "))"
+        #expect(Engine.best == lower ?? cpu)
+        let missing = Self.all.filter { !Engine.supported.contains($0) }.map(\.summary)
+        print("Instruction sets: this CPU runs \(Engine.supported.map(\.summary).joined(separator: ", "))"
               + "; cannot run \(missing.isEmpty ? "none" : missing.joined(separator: ", "))"
-              + "; automatic uses \(Kernels.best.summary)"
-              + (requested.map { " (\(Kernels.environmentVariable)=\($0.rawValue))" } ?? ""))
+              + "; automatic uses \(Engine.best.summary)"
+              + (requested.map { " (\(Engine.environmentVariable)=\($0.rawValue))" } ?? ""))
     }
 }
 

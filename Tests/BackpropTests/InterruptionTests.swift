@@ -7,7 +7,7 @@ struct InterruptionTests {
     @Test("A run stopped mid-epoch, saved and resumed equals one never interrupted, bit for bit")
     func stopMidEpoch() throws {
         let data = halves(count: 120, seed: 5), evaluation = halves(count: 30, seed: 6)
-        let sgd = StochasticGradientDescent(epochs: 3, miniBatchSize: 7, learningRate: 0.5, momentum: 0.5, dropout: 0.2)
+        let sgd = StochasticGradientDescent(epochs: 3, miniBatchSize: 7, eta: 0.5, momentum: 0.5, dropout: 0.2)
         var generator = SeededGenerator(seed: 8)
         let network = Network<Float>(layerSizes: [16, 6, 2], cost: .crossEntropy, using: &generator)
         var whole = try TrainingRun(network: network, configuration: sgd, trainingData: data, evaluationData: evaluation, generator: generator)
@@ -20,7 +20,7 @@ struct InterruptionTests {
             try run.runEpoch(on: data, evaluatingOn: evaluation, shouldStop: { asked += 1; return asked == 5 })
         }
         #expect(run.examplesDoneInEpoch == 35 && run.nextEpoch == 1)
-        var resumed = try JSONDecoder().decode(TrainingRun<Float>.self, from: JSONEncoder().encode(run))
+        var resumed = try #require(try JSONDecoder().decode(ModelFile.self, from: JSONEncoder().encode(ModelFile(run: run))).training)
         while !resumed.isFinished { try resumed.runEpoch(on: data, evaluatingOn: evaluation) }
         #expect(resumed.network == whole.network)
         #expect(resumed.history.epochs.map(\.evaluation) == whole.history.epochs.map(\.evaluation))
@@ -31,7 +31,7 @@ struct InterruptionTests {
         let data = halves(count: 200, seed: 1)
         var generator = SeededGenerator(seed: 2)
         let network = Network<Float>(layerSizes: [16, 8, 2], activation: .linear, using: &generator)
-        let sgd = StochasticGradientDescent(epochs: 2, miniBatchSize: 10, learningRate: 1e6)
+        let sgd = StochasticGradientDescent(epochs: 2, miniBatchSize: 10, eta: 1e6)
         var run = try TrainingRun(network: network, configuration: sgd, trainingData: data, evaluationData: nil, generator: generator)
         let before = run
         #expect {

@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-/// The kernels (sparse first layer, small dense layers, per instruction set) against the matrix
+/// The engine (sparse first layer, small dense layers, per instruction set) against the matrix
 /// path over BLAS, which computes the same numbers in another order.
 @Suite struct KernelsTests {
     /// 210 examples of 50 byte inputs, 60% of them zero, with labels among `classes`.
@@ -14,7 +14,7 @@ import Testing
     }
 
     /// The instruction sets this CPU can run, each once (`BACKPROP_ISA` limits only `automatic`).
-    static var instructionSets: [Kernels] { Kernels.supported }
+    static var instructionSets: [Engine] { Engine.supported }
 
     struct Case: CustomTestStringConvertible, Sendable {
         var sizes: [Int]
@@ -38,36 +38,36 @@ import Testing
         Case(sizes: [50, 100, 10], cost: .crossEntropy, regularization: .l2(lambda: 5), miniBatch: 40),
     ]
 
-    func trained(_ c: Case, kernels: Kernels) throws -> Network<Float> {
+    func trained(_ c: Case, engine: Engine) throws -> Network<Float> {
         var generator = SeededGenerator(seed: 11)
         var network = Network<Float>(layerSizes: c.sizes, activation: c.hidden, outputActivation: c.output,
                                      cost: c.cost, initializer: .scaledNormal, using: &generator)
-        let sgd = StochasticGradientDescent(epochs: 2, miniBatchSize: c.miniBatch, learningRate: c.eta,
+        let sgd = StochasticGradientDescent(epochs: 2, miniBatchSize: c.miniBatch, eta: c.eta,
                                             regularization: c.regularization, monitoring: [])
-        _ = try sgd.train(&network, on: Self.sparseData(classes: c.sizes.last!), using: &generator, kernels: kernels)
+        _ = try sgd.train(&network, on: Self.sparseData(classes: c.sizes.last!), using: &generator, engine: engine)
         return network
     }
 
     @Test(arguments: cases)
     func trainingMatchesTheMatrixPath(_ c: Case) throws {
-        let reference = try trained(c, kernels: .blas)
-        for kernels in Self.instructionSets {
-            let network = try trained(c, kernels: kernels)
+        let reference = try trained(c, engine: .blas)
+        for engine in Self.instructionSets {
+            let network = try trained(c, engine: engine)
             for (l, (layer, expected)) in zip(network.layers, reference.layers).enumerated() {
-                expectClose(layer.weights.elements, expected.weights.elements, "\(kernels) layer \(l) weights")
-                expectClose(layer.biases, expected.biases, "\(kernels) layer \(l) biases")
+                expectClose(layer.weights.elements, expected.weights.elements, "\(engine) layer \(l) weights")
+                expectClose(layer.biases, expected.biases, "\(engine) layer \(l) biases")
             }
-            #expect(network != reference || kernels == .blas, "bit-identical to BLAS: are the kernels in use?")
+            #expect(network != reference || engine == .blas, "bit-identical to BLAS: are the engine in use?")
         }
     }
 
     @Test(arguments: cases)
     func evaluationMatchesTheMatrixPath(_ c: Case) throws {
-        let network = try trained(c, kernels: .blas)
+        let network = try trained(c, engine: .blas)
         let data = Self.sparseData(classes: c.sizes.last!, count: 150, seed: 9)
-        let reference = network.evaluate(on: data, chunkSize: 40, kernels: .blas)
-        for kernels in Self.instructionSets {
-            let evaluation = network.evaluate(on: data, chunkSize: 40, kernels: kernels)
+        let reference = network.evaluate(on: data, engine: .blas)
+        for engine in Self.instructionSets {
+            let evaluation = network.evaluate(on: data, engine: engine)
             #expect(evaluation.correct == reference.correct && evaluation.count == reference.count)
             #expect(abs(evaluation.cost - reference.cost) <= 1e-5 * max(1, abs(reference.cost)))
         }
@@ -76,8 +76,8 @@ import Testing
     @Test func packingRoundTripsEveryWeight() throws {
         var generator = SeededGenerator(seed: 3)
         let network = Network<Float>(layerSizes: [50, 21, 17, 4], using: &generator)
-        for kernels in Self.instructionSets {
-            let packed = try #require(PackedNetwork(network, capacity: 3, choice: kernels))
+        for engine in Self.instructionSets {
+            let packed = try #require(PackedNetwork(network, capacity: 3, choice: engine))
             var copy = Network<Float>(layerSizes: [50, 21, 17, 4], using: &generator)
             packed.store(into: &copy)
             #expect(copy == network)
@@ -88,13 +88,12 @@ import Testing
         var generator = SeededGenerator(seed: 8)
         let start = Network<Float>(layerSizes: [50, 1000, 10], cost: .crossEntropy, using: &generator)
         let data = Self.sparseData(classes: 10)
-        let rule = UpdateRule<Float>(learningRate: 0.1, regularization: .l2(lambda: 1), trainingSetSize: 210)
-        let inputs = try #require(data.sparseInputs)
+        var rule = Optimizer<Float>(eta: 0.1, regularization: .l2(lambda: 1), trainingSetSize: 210)
         var results: [Network<Float>] = []
         for threads in [1, 2, 3] {
-            let packed = try #require(PackedNetwork(start, rule: rule, capacity: 70, choice: .automatic, threads: threads))
+            let packed = try #require(PackedNetwork(start, optimizer: rule, capacity: 70, choice: .automatic, threads: threads))
             for first in stride(from: 0, to: 210, by: 70) {
-                #expect(packed.step(on: data, inputs: inputs, indices: Array(0..<210)[first ..< first + 70], next: [], rule: rule))
+                #expect(packed.step(on: data, indices: Array(0..<210)[first ..< first + 70], next: [], optimizer: &rule))
             }
             var network = start
             packed.store(into: &network)
@@ -109,15 +108,14 @@ import Testing
         var generator = SeededGenerator(seed: 4)
         let start = Network<Float>(layerSizes: sizes, using: &generator)
         let data = Self.sparseData(classes: 10)
-        let rule = UpdateRule<Float>(learningRate: 0.5, regularization: .l2(lambda: 1), trainingSetSize: 210)
-        let inputs = try #require(data.sparseInputs)
+        var rule = Optimizer<Float>(eta: 0.5, regularization: .l2(lambda: 1), trainingSetSize: 210)
         var results: [Network<Float>] = []
         for grouping in [false, true] {
-            let packed = try #require(PackedNetwork(start, rule: rule, capacity: 70, choice: .automatic, threads: threads))
+            let packed = try #require(PackedNetwork(start, optimizer: rule, capacity: 70, choice: .automatic, threads: threads))
             #expect(packed.allowGrouping(grouping), "BP4 by input should apply to \(sizes) with 70 examples")
             for (first, count) in [(0, 70), (70, 40), (110, 32), (142, 68)] {
                 let indices = Array(0..<210)[first ..< first + count]
-                #expect(packed.step(on: data, inputs: inputs, indices: indices, next: [], rule: rule))
+                #expect(packed.step(on: data, indices: indices, next: [], optimizer: &rule))
             }
             var network = start
             packed.store(into: &network)
@@ -135,7 +133,7 @@ import Testing
         let tanh = Network<Float>(layerSizes: [50, 20, 10], activation: .tanh, using: &generator)
         #expect(PackedNetwork(tanh, capacity: 10, choice: .automatic) == nil)
         var mixed = plain
-        mixed.layers[0].neuronActivations = [3: .relu]
+        mixed.modifyNeuron(layer: 0, neuron: 3, activation: .relu)
         #expect(PackedNetwork(mixed, capacity: 10, choice: .automatic) == nil)
         let wide = Network<Float>(layerSizes: [50, 300, 300, 10], using: &generator)
         #expect(PackedNetwork(wide, capacity: 10, choice: .automatic) == nil)
@@ -143,11 +141,11 @@ import Testing
         #expect(PackedNetwork(wideFirst, capacity: 10, choice: .automatic) == nil)
         let softmaxQuadratic = Network<Float>(layerSizes: [50, 20, 10], outputActivation: .softmax, using: &generator)
         #expect(PackedNetwork(softmaxQuadratic, capacity: 10, choice: .automatic) == nil)
-        for rule in [UpdateRule<Float>(learningRate: 1, momentum: 0.9), UpdateRule(learningRate: 1, dropout: 0.5),
-                     UpdateRule(learningRate: 1, regularization: .l1(lambda: 1))] {
-            #expect(PackedNetwork(plain, rule: rule, capacity: 10, choice: .automatic) == nil)
+        for rule in [Optimizer<Float>(eta: 1, momentum: 0.9), Optimizer(eta: 1, dropout: 0.5),
+                     Optimizer(eta: 1, regularization: .l1(lambda: 1))] {
+            #expect(PackedNetwork(plain, optimizer: rule, capacity: 10, choice: .automatic) == nil)
         }
-        #expect(PackedNetwork(plain, rule: UpdateRule(learningRate: 1, regularization: .l2(lambda: 1)),
+        #expect(PackedNetwork(plain, optimizer: Optimizer(eta: 1, regularization: .l2(lambda: 1)),
                               capacity: 10, choice: .automatic) != nil)
     }
 
@@ -155,9 +153,9 @@ import Testing
         var generator = SeededGenerator(seed: 4)
         var network = Network<Float>(layerSizes: [50, 20, 10], activation: .relu, outputActivation: .linear,
                                      using: &generator)
-        let sgd = StochasticGradientDescent(epochs: 3, miniBatchSize: 10, learningRate: 1e30, monitoring: [])
+        let sgd = StochasticGradientDescent(epochs: 3, miniBatchSize: 10, eta: 1e30, monitoring: [])
         #expect(throws: TrainingError.self) {
-            _ = try sgd.train(&network, on: Self.sparseData(classes: 10), using: &generator, kernels: .automatic)
+            _ = try sgd.train(&network, on: Self.sparseData(classes: 10), using: &generator, engine: .automatic)
         }
     }
 
@@ -179,7 +177,7 @@ import Testing
 
     @Test func sameSeedSameWeights() throws {
         let c = Case(sizes: [50, 30, 10], cost: .crossEntropy)
-        #expect(try trained(c, kernels: .automatic) == trained(c, kernels: .automatic))
+        #expect(try trained(c, engine: .automatic) == trained(c, engine: .automatic))
     }
 }
 

@@ -82,14 +82,14 @@ struct LearningBetterTests {
 
     @Test("Momentum with μ = 0 is plain SGD, and L2 with λ = 0 is no regularization, bit for bit")
     func degenerateSettings() throws {
-        let plain = try train(StochasticGradientDescent(epochs: 2, miniBatchSize: 10, learningRate: 0.5)).0
-        let momentum = try train(StochasticGradientDescent(epochs: 2, miniBatchSize: 10, learningRate: 0.5, momentum: 0)).0
-        let l2 = try train(StochasticGradientDescent(epochs: 2, miniBatchSize: 10, learningRate: 0.5, regularization: .l2(lambda: 0))).0
-        let l1 = try train(StochasticGradientDescent(epochs: 2, miniBatchSize: 10, learningRate: 0.5, regularization: .l1(lambda: 0))).0
+        let plain = try train(StochasticGradientDescent(epochs: 2, miniBatchSize: 10, eta: 0.5)).0
+        let momentum = try train(StochasticGradientDescent(epochs: 2, miniBatchSize: 10, eta: 0.5, momentum: 0)).0
+        let l2 = try train(StochasticGradientDescent(epochs: 2, miniBatchSize: 10, eta: 0.5, regularization: .l2(lambda: 0))).0
+        let l1 = try train(StochasticGradientDescent(epochs: 2, miniBatchSize: 10, eta: 0.5, regularization: .l1(lambda: 0))).0
         #expect(momentum == plain)
         #expect(l2 == plain)
         #expect(l1 == plain)
-        let decayed = try train(StochasticGradientDescent(epochs: 2, miniBatchSize: 10, learningRate: 0.5, regularization: .l2(lambda: 5))).0
+        let decayed = try train(StochasticGradientDescent(epochs: 2, miniBatchSize: 10, eta: 0.5, regularization: .l2(lambda: 5))).0
         #expect(decayed != plain)
     }
 
@@ -105,31 +105,30 @@ struct LearningBetterTests {
         let (eta, lambda, n, mu) = (0.4, 2.0, 50, 0.9)
         for regularization in [Regularization.l2(lambda: lambda), .l1(lambda: lambda)] {
             var stepped = network
-            var state = OptimizerState<Double>()
-            batch.descend(&stepped, rule: UpdateRule(learningRate: eta, regularization: regularization, trainingSetSize: n), state: &state)
+            var optimizer = Optimizer<Double>(eta: eta, regularization: regularization, trainingSetSize: n)
+            batch.descend(&stepped, optimizer: &optimizer)
             let w = network.layers[0].weights.elements, g = gradient.nablaW[0].elements
             let expected = w.indices.map { w[$0] - eta * regularization.gradient(weight: w[$0], n: n) - eta * g[$0] }
             expectClose(stepped.layers[0].weights.elements, expected, tolerance: 1e-12, "\(regularization)")
         }
         // Momentum: v₁ = −η∇, w₁ = w + v₁; v₂ = μv₁ − η∇(w₁), w₂ = w₁ + v₂.
         var stepped = network
-        var state = OptimizerState(for: network, momentum: true, dropoutSeed: 0)
-        let rule = UpdateRule(learningRate: eta, trainingSetSize: n, momentum: mu)
-        batch.descend(&stepped, rule: rule, state: &state)
+        var optimizer = Optimizer(eta: eta, trainingSetSize: n, momentum: mu, for: network)
+        batch.descend(&stepped, optimizer: &optimizer)
         let w1 = zip(network.layers[1].weights.elements, gradient.nablaW[1].elements).map { $0 - eta * $1 }
         expectClose(stepped.layers[1].weights.elements, w1, tolerance: 1e-12, "w₁")
         let g1 = batch.gradient(of: stepped).nablaW[1].elements
         let v2 = zip(gradient.nablaW[1].elements, g1).map { -mu * eta * $0 - eta * $1 }
-        batch.descend(&stepped, rule: rule, state: &state)
+        batch.descend(&stepped, optimizer: &optimizer)
         expectClose(stepped.layers[1].weights.elements, zip(w1, v2).map { $0 + $1 }, tolerance: 1e-12, "w₂")
     }
 
     @Test("Dropout thins training only: same seed same result, evaluation unaffected")
     func dropout() throws {
-        let sgd = StochasticGradientDescent(epochs: 3, miniBatchSize: 10, learningRate: 0.5, dropout: 0.5)
+        let sgd = StochasticGradientDescent(epochs: 3, miniBatchSize: 10, eta: 0.5, dropout: 0.5)
         let (a, historyA) = try train(sgd)
         let (b, _) = try train(sgd)
-        let (plain, _) = try train(StochasticGradientDescent(epochs: 3, miniBatchSize: 10, learningRate: 0.5))
+        let (plain, _) = try train(StochasticGradientDescent(epochs: 3, miniBatchSize: 10, eta: 0.5))
         #expect(a == b)
         #expect(a != plain)
         #expect(historyA.epochs.last!.evaluation!.accuracy > 0.9)
@@ -137,11 +136,11 @@ struct LearningBetterTests {
 
     @Test("Early stopping and the halving schedule end a run that stops improving")
     func schedules() throws {
-        let stopping = try train(StochasticGradientDescent(epochs: 200, miniBatchSize: 10, learningRate: 0.5, earlyStoppingPatience: 3)).1
+        let stopping = try train(StochasticGradientDescent(epochs: 200, miniBatchSize: 10, eta: 0.5, earlyStoppingPatience: 3)).1
         #expect(stopping.epochs.count < 200)
-        let halving = try train(StochasticGradientDescent(epochs: 400, miniBatchSize: 10, learningRate: 0.5, halveLearningRateAfter: 2)).1
+        let halving = try train(StochasticGradientDescent(epochs: 400, miniBatchSize: 10, eta: 0.5, halveEtaAfter: 2)).1
         #expect(halving.epochs.count < 400)
-        let rates = halving.epochs.compactMap(\.learningRate)
+        let rates = halving.epochs.compactMap(\.eta)
         #expect(rates.first == 0.5)
         #expect(Set(rates).isSubset(of: (0...7).map { 0.5 / Double(1 << $0) }))
         #expect(rates.last! <= 0.5 / 64)
@@ -149,7 +148,7 @@ struct LearningBetterTests {
 
     @Test("Monitoring records training and evaluation cost and accuracy, with the regularization term")
     func monitoring() throws {
-        let sgd = StochasticGradientDescent(epochs: 2, miniBatchSize: 10, learningRate: 0.5, regularization: .l2(lambda: 1),
+        let sgd = StochasticGradientDescent(epochs: 2, miniBatchSize: 10, eta: 0.5, regularization: .l2(lambda: 1),
                                             monitoring: .all)
         let (network, history) = try train(sgd)
         let last = try #require(history.epochs.last)
@@ -166,9 +165,9 @@ struct LearningBetterTests {
     }
 
     @Test("A run saved after k epochs and resumed equals one never interrupted, bit for bit",
-          arguments: [StochasticGradientDescent(epochs: 4, miniBatchSize: 7, learningRate: 0.5),
-                      StochasticGradientDescent(epochs: 4, miniBatchSize: 7, learningRate: 0.5, regularization: .l2(lambda: 2),
-                                                momentum: 0.8, dropout: 0.3, halveLearningRateAfter: 1)])
+          arguments: [StochasticGradientDescent(epochs: 4, miniBatchSize: 7, eta: 0.5),
+                      StochasticGradientDescent(epochs: 4, miniBatchSize: 7, eta: 0.5, regularization: .l2(lambda: 2),
+                                                momentum: 0.8, dropout: 0.3, halveEtaAfter: 1)])
     func resume(sgd: StochasticGradientDescent) throws {
         let data = halves(count: 100, seed: 5), evaluation = halves(count: 30, seed: 6)
         var generator = SeededGenerator(seed: 7)
@@ -179,8 +178,8 @@ struct LearningBetterTests {
         var first = try TrainingRun(network: network, configuration: sgd, trainingData: data, evaluationData: evaluation, generator: generator)
         try first.runEpoch(on: data, evaluatingOn: evaluation)
         try first.runEpoch(on: data, evaluatingOn: evaluation)
-        let saved = try JSONEncoder().encode(first)
-        var resumed = try JSONDecoder().decode(TrainingRun<Float>.self, from: saved)
+        let saved = try JSONEncoder().encode(ModelFile(run: first))
+        var resumed = try #require(try JSONDecoder().decode(ModelFile.self, from: saved).training)
         while !resumed.isFinished { try resumed.runEpoch(on: data, evaluatingOn: evaluation) }
         #expect(resumed.network == whole.network)
         #expect(resumed.generator == whole.generator)

@@ -46,7 +46,7 @@ struct MiniBatchTests {
         let gradient = miniBatch.gradient(of: network)
 
         var stepped = network
-        miniBatch.descend(&stepped, learningRate: 0.5)
+        miniBatch.descend(&stepped, eta: 0.5)
         for l in network.layers.indices {
             let expectedW = zip(network.layers[l].weights.elements, gradient.nablaW[l].elements).map { $0 - 0.5 * $1 }
             let expectedB = zip(network.layers[l].biases, gradient.nablaB[l]).map { $0 - 0.5 * $1 }

@@ -46,7 +46,8 @@ struct SafetensorsFormatTests {
         var network = Network<Float>(layerSizes: [6, 5, 4, 3], activation: .tanh, outputActivation: .softmax,
                                      cost: .logLikelihood, initializer: .scaledNormal, using: &generator)
         network.layers[1].activation = .relu
-        network.layers[0].neuronActivations = [2: .sigmoid, 4: .linear]
+        network.modifyNeuron(layer: 0, neuron: 2, activation: .sigmoid)
+        network.modifyNeuron(layer: 0, neuron: 4, activation: .linear)
         return network
     }
 

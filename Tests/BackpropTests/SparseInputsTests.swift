@@ -1,7 +1,7 @@
 @testable import Backprop
 import Testing
 
-/// A data set's nonzero inputs, as the kernels find them once and reuse.
+/// A data set's nonzero inputs, as the engine find them once and reuse.
 @Suite struct SparseInputsTests {
     /// Examples of `size` bytes: one all zero, one without a zero, the rest random and 60% zero.
     static func data(size: Int, count: Int = 40) -> LabelledData {
@@ -17,15 +17,15 @@ import Testing
           arguments: [1, 7, 8, 13, 50, 784])  // sizes below, at and between the 8-byte groups
     func positionsAndBytes(size: Int) throws {
         let data = Self.data(size: size)
-        for kernels in KernelsTests.instructionSets {
-            let inputs = try #require(SparseInputs(data, kernels: kernels))
+        for engine in KernelsTests.instructionSets {
+            let inputs = try #require(SparseInputs(data, kernels: engine))
             var total = 0
             for e in 0..<data.count {
                 let bytes = data.inputBytes[e * size ..< (e + 1) * size]
                 let positions = bytes.indices.filter { bytes[$0] != 0 }.map { $0 - e * size }
                 let found = inputs.example(e)
-                #expect(found.positions == positions, "\(kernels), example \(e)")
-                #expect(found.bytes == positions.map { bytes[e * size + $0] }, "\(kernels), example \(e)")
+                #expect(found.positions == positions, "\(engine), example \(e)")
+                #expect(found.bytes == positions.map { bytes[e * size + $0] }, "\(engine), example \(e)")
                 total += positions.count
             }
             #expect(inputs.example(0).positions.isEmpty && inputs.example(1).positions.count == size)

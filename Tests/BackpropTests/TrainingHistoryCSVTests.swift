@@ -7,9 +7,9 @@ struct TrainingHistoryCSVTests {
     /// 50,000 some epochs, a learning rate that halves.
     static let history = TrainingHistory(epochs: [
         EpochRecord(epoch: 0, trainingSeconds: 0.031_25, evaluation: Evaluation(correct: 9098, count: 10_000, cost: 0.015_1),
-                    evaluationSeconds: 0.01, training: Evaluation(correct: 45_391, count: 50_000, cost: 0.2), learningRate: 3),
+                    evaluationSeconds: 0.01, training: Evaluation(correct: 45_391, count: 50_000, cost: 0.2), eta: 3),
         EpochRecord(epoch: 1, trainingSeconds: 1e-5, evaluation: Evaluation(correct: 9608, count: 10_000, cost: 1.5e-7),
-                    evaluationSeconds: 0, learningRate: 1.5),
+                    evaluationSeconds: 0, eta: 1.5),
         EpochRecord(epoch: 2, trainingSeconds: 12.5, evaluation: Evaluation(correct: 0, count: 10_000, cost: .infinity),
                     evaluationSeconds: 0),
         EpochRecord(epoch: 3, trainingSeconds: 0, evaluation: nil, evaluationSeconds: 0,
@@ -24,7 +24,7 @@ struct TrainingHistoryCSVTests {
         #expect(read.epochs.map(\.epoch) == [0, 1, 2, 3])
         #expect(read.epochs.map(\.evaluation?.accuracy) == Self.history.epochs.map(\.evaluation?.accuracy))
         #expect(read.epochs.map(\.training?.cost) == Self.history.epochs.map(\.training?.cost))
-        #expect(read.epochs.map(\.learningRate) == [3, 1.5, nil, nil])
+        #expect(read.epochs.map(\.eta) == [3, 1.5, nil, nil])
         #expect(read.epochs[1].evaluation == Evaluation(correct: 1201, count: 1250, cost: 1.5e-7))
         #expect(try TrainingHistory(csv: TrainingHistory().csv(), path: "empty.csv").epochs.isEmpty)
     }

@@ -6,7 +6,7 @@ struct TrainingTests {
     func train(seed: UInt64, epochs: Int = 5) throws -> (Network<Float>, TrainingHistory) {
         var generator = SeededGenerator(seed: seed)
         var network = Network<Float>(layerSizes: [16, 5, 2], using: &generator)
-        let sgd = StochasticGradientDescent(epochs: epochs, miniBatchSize: 7, learningRate: 3)
+        let sgd = StochasticGradientDescent(epochs: epochs, miniBatchSize: 7, eta: 3)
         let history = try sgd.train(&network, on: halves(count: 403, seed: 1),
                                     evaluatingOn: halves(count: 200, seed: 2), using: &generator)
         return (network, history)
@@ -37,11 +37,11 @@ struct TrainingTests {
         // One layer whose output j is large exactly when input j is bright: it predicts the
         // brightest input's index.
         let identity = Matrix<Double>(rows: 3, columns: 3, elements: [10, 0, 0, 0, 10, 0, 0, 0, 10])
-        let network = Network(layers: [Layer(weights: identity, biases: [-5, -5, -5])])
+        let network = Network(layers: [DenseLayer(weights: identity, biases: [-5, -5, -5])])
         let data = LabelledData(inputSize: 3, classCount: 3,
                                 inputBytes: [255, 0, 0, 0, 0, 255, 0, 255, 0, 0, 0, 255],
                                 labels: [0, 1, 1, 2])
-        let evaluation = network.evaluate(on: data, chunkSize: 3)
+        let evaluation = network.evaluate(on: data)
         #expect(evaluation.correct == 3)
         #expect(evaluation.count == 4)
     }
@@ -51,17 +51,17 @@ struct TrainingTests {
         var generator = SeededGenerator(seed: 1)
         var network = Network<Float>(layerSizes: [16, 5, 2], using: &generator)
         network.layers[1].biases[1] = .nan
-        let sgd = StochasticGradientDescent(epochs: 3, miniBatchSize: 10, learningRate: 1)
+        let sgd = StochasticGradientDescent(epochs: 3, miniBatchSize: 10, eta: 1)
         #expect(throws: TrainingError.self) {
             try sgd.train(&network, on: halves(count: 50, seed: 1), using: &generator)
         }
     }
 
     @Test("Nonsense settings are refused", arguments: [
-        StochasticGradientDescent(epochs: 1, miniBatchSize: 0, learningRate: 1),
-        StochasticGradientDescent(epochs: 1, miniBatchSize: 10, learningRate: 0),
-        StochasticGradientDescent(epochs: 1, miniBatchSize: 10, learningRate: .nan),
-        StochasticGradientDescent(epochs: -1, miniBatchSize: 10, learningRate: 1),
+        StochasticGradientDescent(epochs: 1, miniBatchSize: 0, eta: 1),
+        StochasticGradientDescent(epochs: 1, miniBatchSize: 10, eta: 0),
+        StochasticGradientDescent(epochs: 1, miniBatchSize: 10, eta: .nan),
+        StochasticGradientDescent(epochs: -1, miniBatchSize: 10, eta: 1),
     ])
     func invalidSettings(sgd: StochasticGradientDescent) {
         var generator = SeededGenerator(seed: 1)

@@ -118,7 +118,7 @@ struct ModelFileCommandTests {
         let command = try GradCheck.parse(["--network", directory + "/net.json"] + net.exampleArguments)
         let network: Network<Double> = try command.network.makeNetwork()
         #expect(network.layers.map { $0.weights.elements } == net.weights.map { $0.flatMap { $0 } })
-        #expect(network.layers.map(\.biases) == net.biases)
+        #expect(network.layers.map { $0.biases } == net.biases)
         let result = try runBackprop(["gradcheck", "--network", directory + "/net.json", "--json"] + net.exampleArguments)
         #expect(result.status == 0, "\(result.stderr)")
     }
@@ -135,7 +135,7 @@ struct ModelFileCommandTests {
         #expect(FileManager.default.fileExists(atPath: directory + "/w.svg"))
 
         let net = Float64Network()
-        let layers = zip(net.weights, net.biases).map { Layer(weights: Matrix($0), biases: $1) }
+        let layers = zip(net.weights, net.biases).map { DenseLayer(weights: Matrix($0), biases: $1) }
         try SafetensorsFormat.save(Network(layers: layers, cost: .crossEntropy), to: directory + "/net.safetensors")
         let trace = try runBackprop(["trace", "--network", directory + "/net.safetensors", "--json"] + net.exampleArguments)
         #expect(trace.status == 0, "\(trace.stderr)")

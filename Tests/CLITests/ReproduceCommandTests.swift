@@ -76,12 +76,12 @@ struct ReproduceCommandTests {
         #expect(result.stdout.contains("1 of 1 within 0.5 points"))
     }
 
-    @Test("BACKPROP_ISA picks the kernels that train uses and its header names", arguments: [Kernels.portable, .avx2])
-    func forcedInstructionSet(kernels: Kernels) throws {
+    @Test("BACKPROP_ISA picks the kernels that train uses and its header names", arguments: [Engine.portable, .avx2])
+    func forcedInstructionSet(engine: Engine) throws {
         let result = try runBackprop(["train", "--layers", "784,10,10", "--training-size", "1000", "--epochs", "1"],
-                                     environment: ["BACKPROP_ISA": kernels.rawValue])
+                                     environment: ["BACKPROP_ISA": engine.rawValue])
         #expect(result.status == 0, "\(result.stderr)")
-        let expected = Kernels.supported.contains(kernels) ? kernels : Kernels.supported.last!
+        let expected = Engine.supported.contains(engine) ? engine : Engine.supported.last!
         #expect(result.stdout.contains(expected.summary), "\(result.stdout)")
     }
 }

@@ -102,7 +102,7 @@ struct RealMNISTTests {
         let mnist = try MNIST(directory: directory)
         var generator = SeededGenerator(seed: 6)
         var network = Network<Float>(layerSizes: [784, 30, 10], using: &generator)
-        let history = try StochasticGradientDescent(epochs: 1, miniBatchSize: 10, learningRate: 3)
+        let history = try StochasticGradientDescent(epochs: 1, miniBatchSize: 10, eta: 3)
             .train(&network, on: mnist.training, evaluatingOn: mnist.test, using: &generator)
         let accuracy = try #require(history.epochs.first?.evaluation).accuracy
         #expect(accuracy >= 0.90, "test accuracy after one epoch: \(accuracy)")

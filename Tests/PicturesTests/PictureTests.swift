@@ -284,8 +284,8 @@ struct PictureTests {
     @Test("The report's table: real seconds or – with the reason, one number of decimals per column, only recorded columns")
     func reportTable() {
         var run = history([0.9, 0.9125], costs: [0.3, 0.25])
-        run.epochs[0].learningRate = 0.5
-        run.epochs[1].learningRate = 0.25
+        run.epochs[0].eta = 0.5
+        run.epochs[1].eta = 0.25
         run.epochs[1].trainingSeconds = 1.5
         run.monitoring = [.evaluationAccuracy, .trainingCost]
         let timed = HTMLReport(title: "t", configuration: [], figures: [], history: run).html
@@ -305,8 +305,8 @@ struct PictureTests {
         var generator = SeededGenerator(seed: 3)
         let network = Network<Float>(layerSizes: [4, 3, 2], activation: .relu, outputActivation: .softmax, cost: .logLikelihood, using: &generator)
         let data = LabelledData(inputSize: 4, classCount: 2, inputBytes: [0, 255, 0, 255, 9, 9, 9, 9], labels: [1, 0])
-        let sgd = StochasticGradientDescent(epochs: 30, miniBatchSize: 10, learningRate: 0.5, regularization: .l2(lambda: 5),
-                                            momentum: 0.9, dropout: 0.5, halveLearningRateAfter: 10,
+        let sgd = StochasticGradientDescent(epochs: 30, miniBatchSize: 10, eta: 0.5, regularization: .l2(lambda: 5),
+                                            momentum: 0.9, dropout: 0.5, halveEtaAfter: 10,
                                             monitoring: [.evaluationAccuracy, .trainingCost])
         let runRecord = try TrainingRun(network: network, configuration: sgd, trainingData: data, evaluationData: data,
                                         generator: generator)

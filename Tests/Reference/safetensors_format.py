@@ -4,7 +4,7 @@ independently of the Swift code, and runs its forward pass.
 
   python3 Tests/Reference/safetensors_format.py check FILE x1,x2,...
       loads FILE with safetensors.numpy, reads the layout from the metadata as
-      docs/model-files.md describes it, and prints as JSON the output for input x, computed
+      Sources/Backprop/Backprop.docc/ModelFiles.md describes it, and prints as JSON the output for input x, computed
       in float64, with each tensor's dtype and shape.
   python3 Tests/Reference/safetensors_format.py write FILE
       writes a [3, 4, 2] network with numpy's own seeded generator as float64, no metadata

@@ -2,11 +2,11 @@
 //
 //   backprop-benchmark epoch --layers 784,30,10 --mini-batch-size 10 --epochs 5 --threads 1
 //   backprop-benchmark sgemm --size 2048 --threads 2
-//   backprop-benchmark load | evaluate [--kernels blas]
+//   backprop-benchmark load | evaluate [--engine blas]
 //   backprop-benchmark products [--layers 784,1000,1000,10] [--mini-batch-size 100] [--threads N]
 //   backprop-benchmark machine
 //
-// `--kernels automatic` (the default) takes the best instruction set the CPU has, or the one
+// `--engine automatic` (the default) takes the best instruction set the CPU has, or the one
 // BACKPROP_ISA names (avx2, portable); `machine` says which, and the CPU's model.
 // Prints one line of JSON per measurement for Benchmarks/run.sh to tabulate.
 import Backprop
@@ -45,7 +45,7 @@ func fail(_ message: String) -> Never {
 
 let threads = Int(option("threads", default: "1")) ?? 1
 BLASBackend.threadCount = threads
-do { _ = try Kernels.requested() } catch { fail("\(error)") }
+do { _ = try Engine.requested() } catch { fail("\(error)") }
 
 switch CommandLine.arguments.dropFirst().first {
 case "epoch":
@@ -57,12 +57,12 @@ case "epoch":
     do { mnist = try MNIST(directory: directory) } catch { fail("\(error)") }
     var generator = SeededGenerator(seed: 1)
     var network = Network<Float>(layerSizes: layers, using: &generator)
-    let sgd = StochasticGradientDescent(epochs: epochs, miniBatchSize: miniBatchSize, learningRate: 3)
+    let sgd = StochasticGradientDescent(epochs: epochs, miniBatchSize: miniBatchSize, eta: 3)
     let history: TrainingHistory
-    guard let kernels = Kernels(rawValue: option("kernels", default: "automatic")) else { fail("unknown --kernels") }
-    do { history = try sgd.train(&network, on: mnist.training, using: &generator, kernels: kernels) } catch { fail("\(error)") }
+    guard let engine = Engine(rawValue: option("engine", default: "automatic")) else { fail("unknown --engine") }
+    do { history = try sgd.train(&network, on: mnist.training, using: &generator, engine: engine) } catch { fail("\(error)") }
     let seconds = history.epochs.map(\.trainingSeconds)
-    let inUse = kernels.resolved(for: network, configuration: sgd)
+    let inUse = engine.resolved(for: network, configuration: sgd)
     let flops = flopsPerExample(layers) * Double(mnist.training.count)
     let accuracy = network.evaluate(on: mnist.test).accuracy
     print(#"{"impl":"backprop","layers":"\#(layers.map(String.init).joined(separator: ","))","mb":\#(miniBatchSize),"threads":\#(threads),"median_s":\#(median(seconds)),"min_s":\#(seconds.min()!),"gflop_per_epoch":\#(flops / 1e9),"test_accuracy":\#(accuracy),"core":"\#(BLASBackend.coreName)","kernels":"\#(inUse.rawValue)"}"#)
@@ -86,12 +86,12 @@ case "evaluate":
     let directory = MNISTLocation.directory(explicit: option("data", default: ""))
     let mnist: MNIST
     do { mnist = try MNIST(directory: directory) } catch { fail("\(error)") }
-    guard let kernels = Kernels(rawValue: option("kernels", default: "automatic")) else { fail("unknown --kernels") }
+    guard let engine = Engine(rawValue: option("engine", default: "automatic")) else { fail("unknown --engine") }
     var generator = SeededGenerator(seed: 1)
     let network = Network<Float>(layerSizes: [784, 30, 10], using: &generator)
     let clock = ContinuousClock()
-    let times = (0..<20).map { _ in clock.measure { _ = network.evaluate(on: mnist.test, kernels: kernels) }.inSeconds }
-    let inUse = kernels.resolved(for: network, configuration: StochasticGradientDescent())
+    let times = (0..<20).map { _ in clock.measure { _ = network.evaluate(on: mnist.test, engine: engine) }.inSeconds }
+    let inUse = engine.resolved(for: network, configuration: StochasticGradientDescent())
     print(#"{"impl":"evaluate","seconds":\#(median(times)),"kernels":"\#(inUse.rawValue)"}"#)
 
 case "products":
@@ -145,10 +145,10 @@ case "sgemm":
 
 case "machine":
     // Where the figures were measured: the CPU, and the instruction set `automatic` runs with.
-    let requested = try? Kernels.requested()
-    let cpu = Kernels.cpuModel.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-    print(#"{"impl":"machine","cpu":"\#(cpu)","kernels":"\#(Kernels.best.rawValue)","cpu_best":"\#(Kernels.supported.last!.rawValue)","backprop_isa":"\#(requested?.rawValue ?? "")"}"#)
+    let requested = try? Engine.requested()
+    let cpu = Engine.cpuModel.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    print(#"{"impl":"machine","cpu":"\#(cpu)","kernels":"\#(Engine.best.rawValue)","cpu_best":"\#(Engine.supported.last!.rawValue)","backprop_isa":"\#(requested?.rawValue ?? "")"}"#)
 
 default:
-    fail("usage: backprop-benchmark epoch|sgemm|load|evaluate|products|machine [--layers L] [--mini-batch-size M] [--epochs E] [--threads T] [--kernels K] [--size N]")
+    fail("usage: backprop-benchmark epoch|sgemm|load|evaluate|products|machine [--layers L] [--mini-batch-size M] [--epochs E] [--threads T] [--engine E] [--size N]")
 }

@@ -26,6 +26,11 @@ where Self.RawSignificand: FixedWidthInteger {
 
     /// y ← alpha·x + y over `count` contiguous elements (BLAS `axpy`).
     static func axpy(count: Int, alpha: Self, x: UnsafePointer<Self>, y: UnsafeMutablePointer<Self>)
+
+    /// `network` packed for the kernels with instruction set `engine`, or nil where the kernels do
+    /// not run it (they run `Float` only; see ``PackedNetwork``).
+    static func packedForKernels(_ network: Network<Self>, optimizer: Optimizer<Self>?, capacity: Int,
+                                 engine: Engine) -> (any PreparedNetwork<Self>)?
 }
 
 @inline(__always)

@@ -63,16 +63,14 @@ extension Network {
         deltas[last] = cost.outputError(output: a, target: y, sigmaPrime: sigmaPrimes[last], layer: layers[last])
         for l in stride(from: last, through: 0, by: -1) {
             if l < last {
-                // BP2: δˡ = ((wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ).
-                deltas[l] = zip(layers[l + 1].weights.transposedTimes(deltas[l + 1]), sigmaPrimes[l]).map { $0 * $1 }
+                // BP2: δˡ = ((wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ); the layer above carries δ back to its input.
+                deltas[l] = zip(layers[l + 1].errorAtInput(deltas[l + 1]), sigmaPrimes[l]).map { $0 * $1 }
             }
-            // BP4: ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, the outer product δˡ(aˡ⁻¹)ᵀ.
-            let aPrevious = l == 0 ? x : activations[l - 1]
-            nablaW[l] = Matrix(rows: deltas[l].count, columns: aPrevious.count,
-                               elements: deltas[l].flatMap { d in aPrevious.map { d * $0 } })
+            // BP4: ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, the outer product δˡ(aˡ⁻¹)ᵀ for a dense layer.
+            nablaW[l] = layers[l].weightGradient(deltas[l], input: l == 0 ? x : activations[l - 1])
         }
-        // BP3: ∂C/∂bˡ = δˡ.
-        let nablaB = deltas
+        // BP3: ∂C/∂bˡ = δˡ for a dense layer.
+        let nablaB = layers.indices.map { layers[$0].biasGradient(deltas[$0]) }
 
         return BackwardPass(
             input: x, target: y, z: zs, a: activations, sigmaPrime: sigmaPrimes, delta: deltas,

@@ -42,12 +42,13 @@ public enum Cost: String, Codable, CaseIterable, Sendable {
 
     /// The cost of one example from its output layer.
     public func value<Scalar: BLASScalar>(output a: [Scalar], weightedInput z: [Scalar], target y: [Scalar],
-                                          layer: Layer<Scalar>) -> Scalar {
+                                          layer: any LayerKind<Scalar>) -> Scalar {
+        let form = OutputForm(layer)
         precondition(a.count == y.count && z.count == y.count, "Output and target differ in length")
         return a.withUnsafeBufferPointer { a in
             z.withUnsafeBufferPointer { z in
                 y.withUnsafeBufferPointer { y in
-                    Scalar(value(a: a.baseAddress!, z: z.baseAddress!, y: y.baseAddress!, count: y.count, stride: 1, layer: layer))
+                    Scalar(value(a: a.baseAddress!, z: z.baseAddress!, y: y.baseAddress!, count: y.count, stride: 1, output: form))
                 }
             }
         }
@@ -57,8 +58,8 @@ public enum Cost: String, Codable, CaseIterable, Sendable {
     /// z where that is exact, so that an output rounded to exactly 0 or 1 does not give an
     /// infinite cost: ln σ(z) = −softplus(−z), ln softmax(z)ⱼ = zⱼ − ln Σₖ eᶻᵏ.
     func value<Scalar: BLASScalar>(a: UnsafePointer<Scalar>, z: UnsafePointer<Scalar>, y: UnsafePointer<Scalar>,
-                                   count: Int, stride: Int, layer: Layer<Scalar>) -> Double {
-        let sigmoid = layer.activation == .sigmoid && layer.neuronActivations.isEmpty
+                                   count: Int, stride: Int, output layer: OutputForm) -> Double {
+        let sigmoid = layer.activation == .sigmoid && layer.isUniform
         var sum = 0.0
         switch self {
         case .quadratic:
@@ -94,7 +95,8 @@ public enum Cost: String, Codable, CaseIterable, Sendable {
 
     /// BP1 for one example: δᴸ from the output aᴸ, the target y and σ′(zᴸ).
     public func outputError<Scalar: BLASScalar>(output a: [Scalar], target y: [Scalar], sigmaPrime: [Scalar],
-                                                layer: Layer<Scalar>) -> [Scalar] {
+                                                layer: any LayerKind<Scalar>) -> [Scalar] {
+        let form = OutputForm(layer)
         precondition(a.count == y.count && sigmaPrime.count == y.count, "Output and target differ in length")
         var delta = [Scalar](repeating: 0, count: y.count)
         a.withUnsafeBufferPointer { a in
@@ -102,7 +104,7 @@ public enum Cost: String, Codable, CaseIterable, Sendable {
                 sigmaPrime.withUnsafeBufferPointer { sp in
                     delta.withUnsafeMutableBufferPointer { d in
                         outputError(a: a.baseAddress!, y: y.baseAddress!, sigmaPrime: sp.baseAddress!,
-                                    delta: d.baseAddress!, count: y.count, stride: 1, layer: layer)
+                                    delta: d.baseAddress!, count: y.count, stride: 1, output: form)
                     }
                 }
             }
@@ -116,9 +118,9 @@ public enum Cost: String, Codable, CaseIterable, Sendable {
     /// computes δᴸ = aᴸ − y directly.
     func outputError<Scalar: BLASScalar>(
         a: UnsafePointer<Scalar>, y: UnsafePointer<Scalar>, sigmaPrime: UnsafePointer<Scalar>,
-        delta: UnsafeMutablePointer<Scalar>, count: Int, stride: Int, layer: Layer<Scalar>
+        delta: UnsafeMutablePointer<Scalar>, count: Int, stride: Int, output layer: OutputForm
     ) {
-        let plainSigmoid = layer.activation == .sigmoid && layer.neuronActivations.isEmpty
+        let plainSigmoid = layer.activation == .sigmoid && layer.isUniform
         switch (self, layer.activation) {
         case (.crossEntropy, .sigmoid) where plainSigmoid, (.logLikelihood, .softmax):
             for i in 0..<count { delta[i * stride] = a[i * stride] - y[i * stride] }
@@ -150,4 +152,15 @@ extension Cost {
 @inline(__always)
 func softplus(_ x: Double) -> Double {
     max(x, 0) + Double.log(onePlus: Double.exp(-abs(x)))
+}
+
+/// What the cost needs to know of the output layer: its σ, and whether every neuron uses it.
+struct OutputForm {
+    var activation: Activation
+    var isUniform: Bool
+
+    init(_ layer: some LayerKind) {
+        activation = layer.activation
+        isUniform = layer.hasUniformActivation
+    }
 }

@@ -74,9 +74,16 @@ public struct MiniBatch<Scalar: BLASScalar>: Sendable {
     public var x: Matrix<Scalar> { inputRows.transposed }
 
     /// The forward pass: Zˡ = wˡAˡ⁻¹ + bˡ and Aˡ = σ(Zˡ) for every layer, keeping σ′(Zˡ).
+    /// - Precondition: Every layer of `network` is dense.
     public mutating func feedforward(_ network: Network<Scalar>) {
-        precondition(fits(network), "The network does not fit these buffers")
-        for (l, layer) in network.layers.enumerated() {
+        guard let layers = network.denseLayers else { preconditionFailure("The matrix path runs dense layers only") }
+        feedforward(layers)
+    }
+
+    /// The forward pass through dense `layers`.
+    mutating func feedforward(_ layers: [DenseLayer<Scalar>]) {
+        precondition(fits(layers), "The network does not fit these buffers")
+        for (l, layer) in layers.enumerated() {
             if l == 0 {
                 z[l].assignProduct(layer.weights, inputRows, transposeB: true)
             } else {
@@ -90,53 +97,66 @@ public struct MiniBatch<Scalar: BLASScalar>: Sendable {
     /// by a forward and a backward pass.
     ///
     /// - Returns: ∂C/∂wˡ and ∂C/∂bˡ for every layer, shaped like the network's.
+    /// - Precondition: Every layer of `network` is dense.
     public mutating func gradient(of network: Network<Scalar>) -> (nablaW: [Matrix<Scalar>], nablaB: [[Scalar]]) {
-        var gradient = network
-        for l in gradient.layers.indices {
-            gradient.layers[l].weights.elements.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-            gradient.layers[l].biases.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        guard let layers = network.denseLayers else { preconditionFailure("The matrix path runs dense layers only") }
+        var gradient = layers
+        for l in gradient.indices {
+            gradient[l].weights.elements.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            gradient[l].biases.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         }
-        feedforward(network)
-        backpropagate(weightsFrom: network, into: &gradient, scale: 1 / Scalar(size))
-        return (gradient.layers.map(\.weights), gradient.layers.map(\.biases))
+        feedforward(layers)
+        backpropagate(weightsFrom: layers, into: &gradient, cost: network.cost, scale: 1 / Scalar(size))
+        return (gradient.map(\.weights), gradient.map(\.biases))
     }
 
     /// One step of gradient descent on this mini-batch, after the book:
     /// w → w − (η/m) Σₓ ∂Cₓ/∂w and b → b − (η/m) Σₓ ∂Cₓ/∂b.
-    public mutating func descend(_ network: inout Network<Scalar>, learningRate eta: Scalar) {
-        var state = OptimizerState<Scalar>()
-        descend(&network, rule: UpdateRule(learningRate: eta), state: &state)
+    /// - Precondition: Every layer of `network` is dense.
+    public mutating func descend(_ network: inout Network<Scalar>, eta: Double) {
+        var optimizer = Optimizer<Scalar>(eta: eta)
+        descend(&network, optimizer: &optimizer)
     }
 
-    /// One step of gradient descent on this mini-batch under `rule`.
+    /// One step of gradient descent on this mini-batch as `optimizer` says.
+    /// - Precondition: Every layer of `network` is dense.
+    public mutating func descend(_ network: inout Network<Scalar>, optimizer: inout Optimizer<Scalar>) {
+        guard var layers = network.denseLayers else { preconditionFailure("The matrix path runs dense layers only") }
+        var velocity = optimizer.velocity?.denseLayers
+        descend(&layers, cost: network.cost, optimizer: &optimizer, velocity: &velocity)
+        network.layers = layers
+        if let velocity { optimizer.velocity?.layers = velocity }
+    }
+
+    /// One step of gradient descent on this mini-batch for dense `layers`, as `optimizer` says.
     ///
     /// Without momentum the gradient is never stored: BP3 and BP4 add their scaled sums straight
-    /// into the network's biases and weights, and L2 weight decay is the factor (1 − ηλ/n) the
+    /// into the layers' biases and weights, and L2 weight decay is the factor (1 − ηλ/n) the
     /// weights are kept with in the same product. With momentum they go into the velocity,
     /// v → μv − (η/m) Σₓ ∂Cₓ/∂w − (weight decay), and then w → w + v.
-    public mutating func descend(_ network: inout Network<Scalar>, rule: UpdateRule<Scalar>,
-                                 state: inout OptimizerState<Scalar>) {
-        feedforward(network)
-        if rule.dropout > 0 { dropHiddenNeurons(rate: rule.dropout, generator: &state.dropoutGenerator) }
-        let scale = -rule.learningRate / Scalar(size)
-        let decay = rule.decay
-        guard rule.momentum != 0, state.velocity != nil else {
-            switch rule.regularization {
+    mutating func descend(_ layers: inout [DenseLayer<Scalar>], cost: Cost, optimizer: inout Optimizer<Scalar>,
+                          velocity: inout [DenseLayer<Scalar>]?) {
+        feedforward(layers)
+        if optimizer.dropout > 0 { dropHiddenNeurons(rate: optimizer.stepDropout, generator: &optimizer.dropoutGenerator) }
+        let scale = -optimizer.stepEta / Scalar(size)
+        let decay = optimizer.decay, momentum = optimizer.stepMomentum
+        guard momentum != 0, velocity != nil else {
+            switch optimizer.regularization {
             case .none:
-                backpropagate(weightsFrom: nil, into: &network, scale: scale)
+                backpropagate(weightsFrom: nil, into: &layers, cost: cost, scale: scale)
             case .l2:
-                backpropagate(weightsFrom: nil, into: &network, scale: scale, keepWeights: 1 - decay)
+                backpropagate(weightsFrom: nil, into: &layers, cost: cost, scale: scale, keepWeights: 1 - decay)
             case .l1:
-                backpropagate(weightsFrom: nil, into: &network, scale: scale, l1Shrink: decay)
+                backpropagate(weightsFrom: nil, into: &layers, cost: cost, scale: scale, l1Shrink: decay)
             }
             return
         }
-        backpropagate(weightsFrom: network, into: &state.velocity!, scale: scale,
-                      keepWeights: rule.momentum, keepBiases: rule.momentum)
-        for l in network.layers.indices {
-            network.layers[l].weights.elements.withUnsafeMutableBufferPointer { w in
-                state.velocity!.layers[l].weights.elements.withUnsafeMutableBufferPointer { v in
-                    switch rule.regularization {
+        backpropagate(weightsFrom: layers, into: &velocity!, cost: cost, scale: scale,
+                      keepWeights: momentum, keepBiases: momentum)
+        for l in layers.indices {
+            layers[l].weights.elements.withUnsafeMutableBufferPointer { w in
+                velocity![l].weights.elements.withUnsafeMutableBufferPointer { v in
+                    switch optimizer.regularization {
                     case .none: break
                     case .l2: for i in 0..<w.count { v[i] -= decay * w[i] }
                     case .l1: for i in 0..<w.count { v[i] -= decay * (w[i] > 0 ? 1 : w[i] < 0 ? -1 : 0) }
@@ -144,8 +164,8 @@ public struct MiniBatch<Scalar: BLASScalar>: Sendable {
                     Scalar.axpy(count: w.count, alpha: 1, x: v.baseAddress!, y: w.baseAddress!)
                 }
             }
-            network.layers[l].biases.withUnsafeMutableBufferPointer { b in
-                state.velocity!.layers[l].biases.withUnsafeBufferPointer { v in
+            layers[l].biases.withUnsafeMutableBufferPointer { b in
+                velocity![l].biases.withUnsafeBufferPointer { v in
                     Scalar.axpy(count: b.count, alpha: 1, x: v.baseAddress!, y: b.baseAddress!)
                 }
             }
@@ -176,30 +196,31 @@ public struct MiniBatch<Scalar: BLASScalar>: Sendable {
     /// `target.w ← keepWeights·target.w + scale·Σₓ ∂Cₓ/∂w`, after `target.w −= l1Shrink·sgn(target.w)`.
     /// With `source` nil the network is `target` itself, updated in place: each layer's weights
     /// are read (for BP2) before the same layer's update is written, and never copied.
-    mutating func backpropagate(weightsFrom source: Network<Scalar>?, into target: inout Network<Scalar>,
-                                scale: Scalar, keepWeights: Scalar = 1, keepBiases: Scalar = 1, l1Shrink: Scalar = 0) {
-        let last = target.layers.count - 1
+    mutating func backpropagate(weightsFrom source: [DenseLayer<Scalar>]?, into target: inout [DenseLayer<Scalar>],
+                                cost: Cost, scale: Scalar, keepWeights: Scalar = 1, keepBiases: Scalar = 1,
+                                l1Shrink: Scalar = 0) {
+        let last = target.count - 1
         // BP1: Δᴸ = ∇ₐC ⊙ σ′(Zᴸ), column by column (example by example).
-        outputError(cost: (source ?? target).cost, layer: (source ?? target).layers[last])
+        outputError(cost: cost, layer: (source ?? target)[last])
         for l in stride(from: last, through: 0, by: -1) {
             if l > 0 {
                 // BP2: Δˡ⁻¹ = ((wˡ)ᵀ Δˡ) ⊙ σ′(Zˡ⁻¹).
                 if let source {
-                    delta[l - 1].assignProduct(source.layers[l].weights, delta[l], transposeA: true)
+                    delta[l - 1].assignProduct(source[l].weights, delta[l], transposeA: true)
                 } else {
-                    delta[l - 1].assignProduct(target.layers[l].weights, delta[l], transposeA: true)
+                    delta[l - 1].assignProduct(target[l].weights, delta[l], transposeA: true)
                 }
                 multiplyElementwise(&delta[l - 1], by: sigmaPrime[l - 1])
             }
             // BP3: ∂C/∂bˡ = δˡ, summed over the examples as Δˡ·1.
-            addRowSums(of: delta[l], scaledBy: scale, keeping: keepBiases, to: &target.layers[l].biases)
-            if l1Shrink != 0 { shrinkTowardZero(&target.layers[l].weights, by: l1Shrink) }
+            addRowSums(of: delta[l], scaledBy: scale, keeping: keepBiases, to: &target[l].biases)
+            if l1Shrink != 0 { shrinkTowardZero(&target[l].weights, by: l1Shrink) }
             // BP4: ∂C/∂wˡ = δˡ(aˡ⁻¹)ᵀ, summed over the examples as Δˡ(Aˡ⁻¹)ᵀ (for the first
             // layer Aˡ⁻¹ = X, whose transpose is stored).
             if l == 0 {
-                target.layers[l].weights.assignProduct(delta[l], inputRows, alpha: scale, beta: keepWeights)
+                target[l].weights.assignProduct(delta[l], inputRows, alpha: scale, beta: keepWeights)
             } else {
-                target.layers[l].weights.assignProduct(delta[l], a[l - 1], transposeB: true, alpha: scale, beta: keepWeights)
+                target[l].weights.assignProduct(delta[l], a[l - 1], transposeB: true, alpha: scale, beta: keepWeights)
             }
         }
     }
@@ -212,7 +233,8 @@ public struct MiniBatch<Scalar: BLASScalar>: Sendable {
     }
 
     /// BP1 for every column into Δᴸ.
-    private mutating func outputError(cost: Cost, layer: Layer<Scalar>) {
+    private mutating func outputError(cost: Cost, layer: DenseLayer<Scalar>) {
+        let form = OutputForm(layer)
         let last = a.count - 1, m = size, rows = y.rows
         a[last].elements.withUnsafeBufferPointer { a in
             y.elements.withUnsafeBufferPointer { y in
@@ -220,7 +242,7 @@ public struct MiniBatch<Scalar: BLASScalar>: Sendable {
                     delta[last].elements.withUnsafeMutableBufferPointer { delta in
                         for c in 0..<m {
                             cost.outputError(a: a.baseAddress! + c, y: y.baseAddress! + c, sigmaPrime: sp.baseAddress! + c,
-                                             delta: delta.baseAddress! + c, count: rows, stride: m, layer: layer)
+                                             delta: delta.baseAddress! + c, count: rows, stride: m, output: form)
                         }
                     }
                 }
@@ -229,14 +251,15 @@ public struct MiniBatch<Scalar: BLASScalar>: Sendable {
     }
 
     /// The summed cost Σₓ Cₓ over the mini-batch's first `count` examples, after `feedforward`.
-    func totalCost(_ cost: Cost, layer: Layer<Scalar>, count: Int) -> Double {
+    func totalCost(_ cost: Cost, layer: DenseLayer<Scalar>, count: Int) -> Double {
+        let form = OutputForm(layer)
         let last = a.count - 1, m = size, rows = y.rows
         return a[last].elements.withUnsafeBufferPointer { a in
             z[last].elements.withUnsafeBufferPointer { z in
                 y.elements.withUnsafeBufferPointer { y in
                     (0..<count).reduce(0.0) { sum, c in
                         sum + cost.value(a: a.baseAddress! + c, z: z.baseAddress! + c, y: y.baseAddress! + c,
-                                         count: rows, stride: m, layer: layer)
+                                         count: rows, stride: m, output: form)
                     }
                 }
             }
@@ -252,10 +275,10 @@ public struct MiniBatch<Scalar: BLASScalar>: Sendable {
         }
     }
 
-    /// Whether `network` has the layer sizes these buffers were made for.
-    public func fits(_ network: Network<Scalar>) -> Bool {
-        guard network.layers.count == z.count, network.inputSize == inputRows.columns else { return false }
-        for (layer, buffer) in zip(network.layers, z) where layer.neurons != buffer.rows { return false }
+    /// Whether `layers` have the sizes these buffers were made for.
+    func fits(_ layers: [DenseLayer<Scalar>]) -> Bool {
+        guard layers.count == z.count, layers.first?.inputs == inputRows.columns else { return false }
+        for (layer, buffer) in zip(layers, z) where layer.neurons != buffer.rows { return false }
         return true
     }
 

@@ -1,9 +1,10 @@
-/// A feedforward network of sigmoid-like neurons: aˡ = σ(wˡaˡ⁻¹ + bˡ), layer after layer.
+/// A feedforward network: aˡ = σ(wˡaˡ⁻¹ + bˡ) layer after layer, each layer of some
+/// ``LayerKind`` (``DenseLayer`` for the book's networks).
 ///
-/// See ``Layer`` for how the book's layer numbers map onto `layers`.
+/// See ``DenseLayer`` for how the book's layer numbers map onto `layers`.
 public struct Network<Scalar: BLASScalar>: Equatable, Sendable {
     /// The layers after the input layer, in order.
-    public var layers: [Layer<Scalar>]
+    public var layers: [any LayerKind<Scalar>]
     /// The cost that training minimizes.
     public var cost: Cost
 
@@ -11,14 +12,14 @@ public struct Network<Scalar: BLASScalar>: Equatable, Sendable {
     ///
     /// - Precondition: The layers fit together, softmax is only used by the output layer, and
     ///   `cost` is defined for the output layer's activation (see ``problem(layers:cost:)``).
-    public init(layers: [Layer<Scalar>], cost: Cost = .quadratic) {
+    public init(layers: [any LayerKind<Scalar>], cost: Cost = .quadratic) {
         if let problem = Self.problem(layers: layers, cost: cost) { preconditionFailure(problem) }
         self.layers = layers
         self.cost = cost
     }
 
     /// What makes these layers and cost not a network, if anything.
-    public static func problem(layers: [Layer<Scalar>], cost: Cost) -> String? {
+    public static func problem(layers: [any LayerKind<Scalar>], cost: Cost) -> String? {
         guard let output = layers.last else { return "a network needs at least one layer of weights" }
         for (l, (previous, next)) in zip(layers, layers.dropFirst()).enumerated() {
             if previous.neurons != next.inputs {
@@ -26,15 +27,12 @@ public struct Network<Scalar: BLASScalar>: Equatable, Sendable {
             }
         }
         for (l, layer) in layers.enumerated() {
-            if layer.neurons == 0 || layer.inputs == 0 { return "layer \(l + 2) has no neurons or no inputs" }
+            if let problem = layer.problem(number: l + 2) { return problem }
             if layer.activation == .softmax && l != layers.count - 1 {
                 return "softmax is for the output layer only, not layer \(l + 2)"
             }
-            if layer.neuronActivations.values.contains(.softmax) || (layer.activation == .softmax && !layer.neuronActivations.isEmpty) {
-                return "a softmax layer's neurons cannot have functions of their own (layer \(l + 2))"
-            }
         }
-        if !cost.supports(output.activation) || output.neuronActivations.values.contains(where: { !cost.supports($0) }) {
+        if (0..<output.neurons).contains(where: { !cost.supports(output.activation(ofNeuron: $0)) }) || !cost.supports(output.activation) {
             return "the \(cost.hyphenatedName) cost needs outputs in (0, 1), from sigmoid or softmax, not \(output.activation.rawValue)"
         }
         return nil
@@ -54,11 +52,11 @@ public struct Network<Scalar: BLASScalar>: Equatable, Sendable {
     ) {
         precondition(layerSizes.count >= 2 && layerSizes.allSatisfy { $0 > 0 },
                      "A network needs at least two layers, each with at least one neuron")
-        var layers: [Layer<Scalar>] = []
+        var layers: [any LayerKind<Scalar>] = []
         for (inputs, neurons) in zip(layerSizes, layerSizes.dropFirst()) {
             let (weights, biases): (Matrix<Scalar>, [Scalar]) =
                 initializer.initialParameters(neurons: neurons, inputs: inputs, using: &generator)
-            layers.append(Layer(weights: weights, biases: biases, activation: activation))
+            layers.append(DenseLayer(weights: weights, biases: biases, activation: activation))
         }
         if let outputActivation { layers[layers.count - 1].activation = outputActivation }
         self.init(layers: layers, cost: cost)
@@ -87,12 +85,28 @@ public struct Network<Scalar: BLASScalar>: Equatable, Sendable {
 
     /// The same network in another precision.
     public func converted<Other: BLASScalar>(to _: Other.Type = Other.self) -> Network<Other> {
-        Network<Other>(
-            layers: layers.map {
-                Layer(weights: $0.weights.converted(), biases: $0.biases.map { Other($0) },
-                      activation: $0.activation, neuronActivations: $0.neuronActivations)
-            },
-            cost: cost)
+        Network<Other>(layers: layers.map { $0.converted(to: Other.self) }, cost: cost)
+    }
+
+    /// The layers as dense ones, when every layer is: what the matrix path and the kernels run.
+    public var denseLayers: [DenseLayer<Scalar>]? {
+        var result: [DenseLayer<Scalar>] = []
+        for layer in layers {
+            guard let dense = layer.dense else { return nil }
+            result.append(dense)
+        }
+        return result
+    }
+
+    /// The kinds of layer a model file may hold, by their ``LayerKind/kindName``, each with the
+    /// code that reads one; a layer without a `"kind"` is dense. A new kind of layer is added here.
+    public static var layerKinds: [(name: String, decode: (Decoder) throws -> any LayerKind<Scalar>)] {
+        [(DenseLayer<Scalar>.kindName, { try DenseLayer<Scalar>(from: $0) })]
+    }
+
+    public static func == (lhs: Network, rhs: Network) -> Bool {
+        lhs.cost == rhs.cost && lhs.layers.count == rhs.layers.count
+            && zip(lhs.layers, rhs.layers).allSatisfy { $0.isEqual(to: $1) }
     }
 }
 
@@ -101,7 +115,7 @@ extension Network: Codable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let layers = try container.decode([Layer<Scalar>].self, forKey: .layers)
+        let layers = try container.decode([DecodedLayer<Scalar>].self, forKey: .layers).map(\.layer)
         let cost = try container.decodeIfPresent(Cost.self, forKey: .cost) ?? .quadratic
         if let problem = Self.problem(layers: layers, cost: cost) {
             throw DecodingError.dataCorruptedError(forKey: .layers, in: container, debugDescription: problem)
@@ -122,7 +136,30 @@ extension Network: Codable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(layers, forKey: .layers)
+        try container.encode(layers.map(EncodedLayer.init), forKey: .layers)
         try container.encode(cost, forKey: .cost)
     }
+}
+
+/// One layer of a model file, of the kind its `"kind"` names (dense when it names none).
+private struct DecodedLayer<Scalar: BLASScalar>: Decodable {
+    var layer: any LayerKind<Scalar>
+    private enum CodingKeys: String, CodingKey { case kind }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let name = try container.decodeIfPresent(String.self, forKey: .kind) ?? DenseLayer<Scalar>.kindName
+        guard let kind = Network<Scalar>.layerKinds.first(where: { $0.name == name }) else {
+            let known = Network<Scalar>.layerKinds.map(\.name).joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: container,
+                                                   debugDescription: "no kind of layer is called \"\(name)\" (known: \(known))")
+        }
+        layer = try kind.decode(decoder)
+    }
+}
+
+/// One layer written as its kind writes itself.
+private struct EncodedLayer<Scalar: BLASScalar>: Encodable {
+    var layer: any LayerKind<Scalar>
+    func encode(to encoder: Encoder) throws { try layer.encode(to: encoder) }
 }

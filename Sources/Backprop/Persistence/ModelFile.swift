@@ -19,25 +19,54 @@ public struct ModelFile: Codable, Sendable {
     /// Neurons per layer, input first: redundant with the weights, and checked against them.
     public var layerSizes: [Int]
     public var network: Network<Float>
-    /// How the network was trained, and where the run stands.
-    public var training: TrainingRecord?
+    /// How the network was trained and where the run stands, ready to go on; its network is
+    /// `network`.
+    public var training: TrainingRun<Float>?
 
-    public init(network: Network<Float>, training: TrainingRecord? = nil) {
+    /// A model file for a bare network.
+    public init(network: Network<Float>) {
         format = Self.formatName
         version = Self.currentVersion
         layerSizes = network.layerSizes
         self.network = network
-        self.training = training
     }
 
     /// A model file for a training run, with everything needed to resume it.
+    public init(run: TrainingRun<Float>) {
+        self.init(network: run.network)
+        training = run
+    }
+
+    /// A model file for a training run on the data `data` describes.
     public init(run: TrainingRun<Float>, data: DataSettings) {
-        self.init(network: run.network, training: TrainingRecord(run: run, data: data))
+        var run = run
+        run.data = data
+        self.init(run: run)
     }
 
     /// The training run saved in this file, ready to go on.
-    public func resumableRun() -> TrainingRun<Float>? {
-        training.map { $0.run(network: network) }
+    public func resumableRun() -> TrainingRun<Float>? { training }
+
+    private enum CodingKeys: String, CodingKey { case format, version, layerSizes, network, training }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decode(String.self, forKey: .format)
+        version = try container.decode(Int.self, forKey: .version)
+        layerSizes = try container.decode([Int].self, forKey: .layerSizes)
+        network = try container.decode(Network<Float>.self, forKey: .network)
+        if container.contains(.training), try !container.decodeNil(forKey: .training) {
+            training = try TrainingRun(from: container.superDecoder(forKey: .training), network: network)
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(format, forKey: .format)
+        try container.encode(version, forKey: .version)
+        try container.encode(layerSizes, forKey: .layerSizes)
+        try container.encode(network, forKey: .network)
+        try container.encodeIfPresent(training, forKey: .training)
     }
 }
 
@@ -54,56 +83,6 @@ public struct DataSettings: Equatable, Codable, Sendable {
         self.trainingCount = trainingCount
         self.expanded = expanded
         self.evaluationSet = evaluationSet
-    }
-}
-
-/// A training run less its network, which the model file holds once.
-public struct TrainingRecord: Codable, Sendable {
-    public var configuration: StochasticGradientDescent
-    public var history: TrainingHistory
-    public var data: DataSettings
-    public var generator: SeededGenerator
-    public var optimizer: OptimizerState<Float>
-    public var learningRate: Double
-    public var bestAccuracy: Double?
-    public var epochsWithoutImprovement: Int
-    public var stopReason: String?
-    public var trainingSetSize: Int
-    /// The order of the training examples after the last epoch's shuffle.
-    public var order: [Int]
-    /// Examples already trained on in an interrupted epoch, or nil.
-    public var examplesDoneInEpoch: Int?
-    /// The seed the run started from; nil in files written before it was recorded.
-    public var seed: UInt64?
-
-    init(run: TrainingRun<Float>, data: DataSettings) {
-        configuration = run.configuration
-        // Wall-clock seconds differ from run to run; leaving them out (as 0) lets the same command
-        // with the same seed write the same bytes.
-        history = run.history
-        for i in history.epochs.indices {
-            history.epochs[i].trainingSeconds = 0
-            history.epochs[i].evaluationSeconds = 0
-        }
-        self.data = data
-        generator = run.generator
-        optimizer = run.optimizer
-        learningRate = run.learningRate
-        bestAccuracy = run.bestAccuracy
-        epochsWithoutImprovement = run.epochsWithoutImprovement
-        stopReason = run.stopReason
-        trainingSetSize = run.trainingSetSize
-        order = run.order
-        examplesDoneInEpoch = run.examplesDoneInEpoch
-        seed = run.seed
-    }
-
-    func run(network: Network<Float>) -> TrainingRun<Float> {
-        TrainingRun(
-            configuration: configuration, network: network, generator: generator, optimizer: optimizer,
-            history: history, learningRate: learningRate, bestAccuracy: bestAccuracy,
-            epochsWithoutImprovement: epochsWithoutImprovement, stopReason: stopReason, trainingSetSize: trainingSetSize,
-            order: order, examplesDoneInEpoch: examplesDoneInEpoch, seed: seed)
     }
 }
 

@@ -31,7 +31,7 @@ public enum Network2Format {
             throw .invalid(path: path, reason: "\(file.weights.count) weight and \(file.biases.count) bias layers "
                            + "for sizes \(file.sizes)")
         }
-        var layers: [Layer<Scalar>] = []
+        var layers: [DenseLayer<Scalar>] = []
         for l in 0..<layerCount {
             let (inputs, neurons) = (file.sizes[l], file.sizes[l + 1])
             let w = file.weights[l], b = file.biases[l]
@@ -45,7 +45,7 @@ public enum Network2Format {
             guard values.allSatisfy(\.isFinite) else {
                 throw .invalid(path: path, reason: "layer \(l + 2) has a number that is not finite")
             }
-            layers.append(Layer(weights: Matrix(rows: neurons, columns: inputs, elements: w.flatMap { $0 }.map { Scalar($0) }),
+            layers.append(DenseLayer(weights: Matrix(rows: neurons, columns: inputs, elements: w.flatMap { $0 }.map { Scalar($0) }),
                                 biases: b.map { Scalar($0[0]) }))
         }
         return Network(layers: layers, cost: cost)
@@ -64,7 +64,8 @@ public enum Network2Format {
 
     /// Why network2.py's format cannot hold `network`, or nil.
     public static func problem<Scalar: BLASScalar>(storing network: Network<Scalar>) -> String? {
-        if network.layers.contains(where: { !$0.neuronActivations.isEmpty }) { return "network2.py's format has sigmoid neurons only" }
+        if network.denseLayers == nil { return "network2.py's format holds dense layers only" }
+        if network.layers.contains(where: { !$0.hasUniformActivation }) { return "network2.py's format has sigmoid neurons only" }
         return problem(activations: network.layers.map(\.activation), cost: network.cost)
     }
 

@@ -85,6 +85,7 @@ public enum SafetensorsFormat {
 
     /// The safetensors bytes of `network`: F32 for `Network<Float>`, F64 for `Network<Double>`.
     public static func encode<Scalar: BLASScalar>(_ network: Network<Scalar>) throws(PersistenceError) -> Data {
+        guard let dense = network.denseLayers else { throw .unsupported("the safetensors layout holds dense layers only") }
         let dtype: DType = MemoryLayout<Scalar>.size == 4 ? .f32 : .f64
         var body: [UInt8] = []
         body.reserveCapacity(network.parameterCount * dtype.size)
@@ -104,7 +105,7 @@ public enum SafetensorsFormat {
             "activations": "[" + network.layers.map { "\"\($0.activation.hyphenatedName)\"" }.joined(separator: ", ") + "]",
             "cost": network.cost.hyphenatedName,
         ]
-        for (i, layer) in network.layers.enumerated() {
+        for (i, layer) in dense.enumerated() {
             append("layers.\(i).weight", layer.weights.elements, shape: [layer.neurons, layer.inputs])
             append("layers.\(i).bias", layer.biases, shape: [layer.neurons])
             if !layer.neuronActivations.isEmpty {
@@ -173,7 +174,7 @@ public enum SafetensorsFormat {
         let dtypes = try checkLayout(header.tensors, dataLength: bytes.count - dataStart, invalid)
         let layout = try NetworkLayout(header: header, invalid)
 
-        var layers: [Layer<Scalar>] = []
+        var layers: [DenseLayer<Scalar>] = []
         for i in 0..<layout.layerCount {
             func tensor(_ name: String) throws(PersistenceError) -> [Scalar] {
                 let entry = header.tensors[name]!
@@ -186,7 +187,7 @@ public enum SafetensorsFormat {
                 return values
             }
             let (neurons, inputs) = (layout.layerSizes[i + 1], layout.layerSizes[i])
-            layers.append(Layer(weights: Matrix(rows: neurons, columns: inputs, elements: try tensor("layers.\(i).weight")),
+            layers.append(DenseLayer(weights: Matrix(rows: neurons, columns: inputs, elements: try tensor("layers.\(i).weight")),
                                 biases: try tensor("layers.\(i).bias"), activation: layout.activations[i],
                                 neuronActivations: layout.neuronActivations[i]))
         }

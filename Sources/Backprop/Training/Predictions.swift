@@ -1,20 +1,14 @@
 extension Network {
     /// The class each example is given: the output neuron with the largest activation.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    public func predictions(on data: LabelledData, chunkSize: Int = 1000) -> [Int] {
-        var result: [Int] = []
-        result.reserveCapacity(data.count)
-        forEachChunk(of: data, chunkSize: chunkSize) { chunk, indices in
-            for column in 0..<indices.count { result.append(chunk.predictedClass(column: column)) }
-        }
-        return result
+    /// - Parameter engine: Which code feeds forward (see ``Engine``).
+    public func predictions(on data: LabelledData, engine: Engine = .automatic) -> [Int] {
+        engine.prepare(self).predictions(on: data)
     }
 
     /// counts[true class][predicted class] over `data`.
-    public func confusionMatrix(on data: LabelledData) -> [[Int]] {
+    public func confusionMatrix(on data: LabelledData, engine: Engine = .automatic) -> [[Int]] {
         var counts = [[Int]](repeating: [Int](repeating: 0, count: data.classCount), count: data.classCount)
-        for (i, predicted) in predictions(on: data).enumerated() { counts[Int(data.labels[i])][predicted] += 1 }
+        for (i, predicted) in predictions(on: data, engine: engine).enumerated() { counts[Int(data.labels[i])][predicted] += 1 }
         return counts
     }
 }

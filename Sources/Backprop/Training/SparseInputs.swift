@@ -2,7 +2,7 @@ import BackpropKernels
 import Foundation
 
 /// A data set's nonzero inputs, as the kernels read them: for each example, the positions and
-/// bytes of its inputs that are not zero (see ``Kernels``). Found once and reused by every epoch
+/// bytes of its inputs that are not zero (see ``Engine``). Found once and reused by every epoch
 /// and every evaluation, instead of looking for them in each mini-batch.
 final class SparseInputs: @unchecked Sendable {  // immutable once made
     let handle: OpaquePointer
@@ -11,7 +11,7 @@ final class SparseInputs: @unchecked Sendable {  // immutable once made
 
     /// Found with the scan of `kernels`' instruction set (all give the same result); nil when out
     /// of memory or when the inputs are more than 65,536 values (positions are 16-bit).
-    init?(_ data: LabelledData, kernels: Kernels = .automatic) {
+    init?(_ data: LabelledData, kernels: Engine = .automatic) {
         let isa = kernels.instructionSet ?? Int32(bp_best_isa())
         let made = data.inputBytes.withUnsafeBufferPointer {
             bp_sparse_inputs_create($0.baseAddress, Int32(clamping: data.inputSize), data.count, isa)

@@ -7,8 +7,9 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
     public var epochs: Int
     /// m, the examples per gradient step. The last mini-batch of an epoch may be smaller.
     public var miniBatchSize: Int
-    /// η, the learning rate (at the start, when a schedule changes it).
-    public var learningRate: Double
+    /// η, the learning rate (at the start, when a schedule changes it; the run's ``Optimizer``
+    /// holds η now).
+    public var eta: Double
     /// L2 or L1 weight decay.
     public var regularization: Regularization
     /// μ, the momentum coefficient; 0 is plain SGD.
@@ -17,24 +18,30 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
     public var dropout: Double
     /// Halve η each time evaluation accuracy has not improved for this many epochs, and stop
     /// once η has fallen to η₀/128. Nil keeps η constant.
-    public var halveLearningRateAfter: Int?
+    public var halveEtaAfter: Int?
     /// Stop after this many epochs without improvement in evaluation accuracy. Nil never stops early.
     public var earlyStoppingPatience: Int?
     /// What to measure after each epoch.
     public var monitoring: Monitoring
 
+    /// The names model files use.
+    private enum CodingKeys: String, CodingKey {
+        case epochs, miniBatchSize, eta = "learningRate", regularization, momentum, dropout
+        case halveEtaAfter = "halveLearningRateAfter", earlyStoppingPatience, monitoring
+    }
+
     /// The book's chapter 1 settings are 30 epochs, mini-batches of 10 and η = 3.0.
-    public init(epochs: Int = 30, miniBatchSize: Int = 10, learningRate: Double = 3.0,
+    public init(epochs: Int = 30, miniBatchSize: Int = 10, eta: Double = 3.0,
                 regularization: Regularization = .none, momentum: Double = 0, dropout: Double = 0,
-                halveLearningRateAfter: Int? = nil, earlyStoppingPatience: Int? = nil,
+                halveEtaAfter: Int? = nil, earlyStoppingPatience: Int? = nil,
                 monitoring: Monitoring = .evaluationAccuracy) {
         self.epochs = epochs
         self.miniBatchSize = miniBatchSize
-        self.learningRate = learningRate
+        self.eta = eta
         self.regularization = regularization
         self.momentum = momentum
         self.dropout = dropout
-        self.halveLearningRateAfter = halveLearningRateAfter
+        self.halveEtaAfter = halveEtaAfter
         self.earlyStoppingPatience = earlyStoppingPatience
         self.monitoring = monitoring
     }
@@ -50,7 +57,7 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
     /// - Throws: ``TrainingError`` when the settings are invalid or training diverges.
     public func train<Scalar: BLASScalar>(
         _ network: inout Network<Scalar>, on data: LabelledData, evaluatingOn evaluationData: LabelledData? = nil,
-        using generator: inout SeededGenerator, monitor: LearningSpeedMonitor? = nil, kernels: Kernels = .automatic,
+        using generator: inout SeededGenerator, monitor: LearningSpeedMonitor? = nil, engine: Engine = .automatic,
         progress: ((TrainingProgress) -> Void)? = nil
     ) throws(TrainingError) -> TrainingHistory {
         var run = try TrainingRun(network: network, configuration: self, trainingData: data,
@@ -61,7 +68,7 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
             generator = run.generator
         }
         while !run.isFinished {
-            try run.runEpoch(on: data, evaluatingOn: evaluationData, monitor: monitor, kernels: kernels,
+            try run.runEpoch(on: data, evaluatingOn: evaluationData, monitor: monitor, engine: engine,
                              progress: progress)
         }
         return run.history
@@ -71,8 +78,8 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
                   evaluationData: LabelledData?) throws(TrainingError) {
         guard epochs >= 0 else { throw .invalidSetting("epochs must not be negative, got \(epochs)") }
         guard miniBatchSize > 0 else { throw .invalidSetting("mini-batch size must be positive, got \(miniBatchSize)") }
-        guard learningRate > 0, learningRate.isFinite else {
-            throw .invalidSetting("learning rate η must be a positive number, got \(learningRate)")
+        guard eta > 0, eta.isFinite else {
+            throw .invalidSetting("learning rate η must be a positive number, got \(eta)")
         }
         guard regularization.lambda >= 0, regularization.lambda.isFinite else {
             throw .invalidSetting("λ must be a non-negative number, got \(regularization.lambda)")
@@ -82,7 +89,7 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
         if dropout > 0 && network.layers.count < 2 {
             throw .invalidSetting("dropout needs a hidden layer to drop neurons from")
         }
-        for patience in [halveLearningRateAfter, earlyStoppingPatience].compactMap({ $0 }) {
+        for patience in [halveEtaAfter, earlyStoppingPatience].compactMap({ $0 }) {
             guard patience > 0 else { throw .invalidSetting("a patience in epochs must be positive, got \(patience)") }
             guard evaluationData != nil else {
                 throw .invalidSetting("a learning-rate schedule or early stopping needs evaluation data to watch")

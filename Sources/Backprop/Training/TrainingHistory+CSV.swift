@@ -16,7 +16,7 @@ extension TrainingHistory {
         var lines = [Self.csvColumns.joined(separator: ",")]
         for record in epochs {
             lines.append([
-                "\(record.epoch)", cell(record.learningRate), cell(record.trainingSeconds),
+                "\(record.epoch)", cell(record.eta), cell(record.trainingSeconds),
                 cell(record.evaluation?.accuracy), cell(record.evaluation?.cost),
                 cell(record.training?.accuracy), cell(record.training?.cost),
             ].joined(separator: ","))
@@ -123,7 +123,7 @@ extension TrainingHistory {
             trainingSeconds: try number("training_seconds", { $0 >= 0 && $0.isFinite }, "a number of seconds") ?? 0,
             evaluation: try evaluation("evaluation"), evaluationSeconds: 0,
             training: try evaluation("training"),
-            learningRate: try number("learning_rate", { $0 > 0 && $0.isFinite }, "a positive learning rate"))
+            eta: try number("learning_rate", { $0 > 0 && $0.isFinite }, "a positive learning rate"))
     }
 
     /// The fraction correct/count with the smallest count whose quotient, as a Double, is `share`:

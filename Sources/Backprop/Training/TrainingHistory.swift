@@ -13,17 +13,22 @@ public struct EpochRecord: Equatable, Codable, Sendable {
     /// The result on the training data after the epoch, when monitored.
     public var training: Evaluation?
     /// η during the epoch.
-    public var learningRate: Double?
+    public var eta: Double?
+
+    /// The names model files use.
+    private enum CodingKeys: String, CodingKey {
+        case epoch, trainingSeconds, evaluation, evaluationSeconds, learningSpeed, training, eta = "learningRate"
+    }
 
     public init(epoch: Int, trainingSeconds: Double, evaluation: Evaluation?, evaluationSeconds: Double,
-                learningSpeed: LearningSpeed? = nil, training: Evaluation? = nil, learningRate: Double? = nil) {
+                learningSpeed: LearningSpeed? = nil, training: Evaluation? = nil, eta: Double? = nil) {
         self.epoch = epoch
         self.trainingSeconds = trainingSeconds
         self.evaluation = evaluation
         self.evaluationSeconds = evaluationSeconds
         self.learningSpeed = learningSpeed
         self.training = training
-        self.learningRate = learningRate
+        self.eta = eta
     }
 }
 

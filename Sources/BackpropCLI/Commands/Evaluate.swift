@@ -21,6 +21,8 @@ struct Evaluate: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    @OptionGroup var engineOption: EngineOption
+
     struct Report: Encodable {
         var split: String
         var correct: Int
@@ -37,8 +39,8 @@ struct Evaluate: ParsableCommand {
             throw CLIError("\(model.path): a network with layer sizes \(network.layerSizes) cannot read MNIST images (784 inputs, 10 outputs)")
         }
         let set = try split.load(from: data.resolvedDirectory)
-        let evaluation = network.evaluate(on: set)
-        let confusion = network.confusionMatrix(on: set)
+        let evaluation = network.evaluate(on: set, engine: engineOption.engine)
+        let confusion = network.confusionMatrix(on: set, engine: engineOption.engine)
         if json {
             return try printJSON(Report(split: split.rawValue, correct: evaluation.correct, count: evaluation.count,
                                         accuracy: evaluation.accuracy, cost: evaluation.cost, confusion: confusion))

@@ -90,7 +90,11 @@ struct NetworkOptions: ParsableArguments {
             guard network.layers.indices.contains(l - 2), (0..<network.layers[l - 2].neurons).contains(j) else {
                 throw ValidationError("--modify-neuron \(text): the network has no neuron \(j) in layer \(l)")
             }
-            network.layers[l - 2].neuronActivations[j] = f
+            guard var layer = network.layers[l - 2].dense else {
+                throw ValidationError("--modify-neuron \(text): layer \(l) is not a dense layer")
+            }
+            layer.neuronActivations[j] = f
+            network.layers[l - 2] = layer
         }
         return network
     }
@@ -109,7 +113,7 @@ struct NetworkOptions: ParsableArguments {
         guard weightLayers.count == biasLayers.count else {
             throw ValidationError("--weights has \(weightLayers.count) layers, --biases \(biasLayers.count)")
         }
-        var layers: [Layer<Scalar>] = []
+        var layers: [DenseLayer<Scalar>] = []
         for (l, (w, b)) in zip(weightLayers, biasLayers).enumerated() {
             let rows = try w.split(separator: ";").map { try numbers($0, "--weights") }
             guard let columns = rows.first?.count, columns > 0, rows.allSatisfy({ $0.count == columns }) else {
@@ -122,7 +126,7 @@ struct NetworkOptions: ParsableArguments {
             if let previous = layers.last, previous.neurons != columns {
                 throw ValidationError("--weights: layer \(l + 2) takes \(columns) inputs but layer \(l + 1) has \(previous.neurons) neurons")
             }
-            layers.append(Layer(weights: Matrix(rows), biases: bias))
+            layers.append(DenseLayer(weights: Matrix(rows), biases: bias))
         }
         return Network(layers: layers)
     }

@@ -55,7 +55,8 @@ struct Report: ParsableCommand {
             }
             let runs = [(label: "run", history: training.history)]
             if LearningCurves.hasCurves(runs) {
-                let evaluationData = training.data.evaluationSet == "none" ? "the evaluation data" : "the \(training.data.evaluationSet) images"
+                let set = training.data?.evaluationSet ?? "none"
+                let evaluationData = set == "none" ? "the evaluation data" : "the \(set) images"
                 figures.append((LearningCurves.caption(training.history, evaluationData: evaluationData), LearningCurves.svg(runs)))
             }
             if let speed = LearningCurves.learningSpeedSVG(training.history) {

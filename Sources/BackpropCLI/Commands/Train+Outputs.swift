@@ -122,10 +122,10 @@ extension Train {
             }
             printLine(message)
             Foundation.exit(Signals.exitStatus(for: signal))
-        case .diverged where onDivergence == .halve && run.learningRate > run.configuration.learningRate / 1024:
-            run.learningRate /= 2
+        case .diverged where onDivergence == .halve && run.optimizer.eta > run.configuration.eta / 1024:
+            run.optimizer.halveEta()
             printLine(error.description.replacingOccurrences(of: " Try a smaller learning rate η.", with: "")
-                      + " Halving η to \(run.learningRate) and redoing epoch \(run.nextEpoch) from the state before it.")
+                      + " Halving η to \(run.optimizer.eta) and redoing epoch \(run.nextEpoch) from the state before it.")
         default:
             throw error
         }

@@ -21,23 +21,22 @@ extension Train {
             layerSizes: layerSizes, activation: options.hiddenActivation, outputActivation: options.outputActivationValue,
             cost: options.costValue, initializer: options.initializationValue, using: &generator)
         let sgd = StochasticGradientDescent(
-            epochs: epochCount, miniBatchSize: miniBatch, learningRate: learningRate,
+            epochs: epochCount, miniBatchSize: miniBatch, eta: eta ?? 3.0,
             regularization: options.regularizationValue, momentum: options.momentumValue, dropout: options.dropoutValue,
-            halveLearningRateAfter: options.halveEtaAfter, earlyStoppingPatience: options.earlyStopping,
+            halveEtaAfter: options.halveEtaAfter, earlyStoppingPatience: options.earlyStopping,
             monitoring: try options.monitoring())
-        var run = try TrainingRun(network: network, configuration: sgd, trainingData: trainingData(mnist, settings),
-                                  evaluationData: evaluationData(mnist, settings), generator: generator)
-        run.seed = seedValue
+        let run = try TrainingRun(network: network, configuration: sgd, trainingData: trainingData(mnist, settings),
+                                  evaluationData: evaluationData(mnist, settings), generator: generator, seed: seedValue,
+                                  data: settings)
         return (run, settings)
     }
 
     /// The run saved in `path`, with its data settings.
     func savedRun(_ path: String) throws -> (TrainingRun<Float>, DataSettings) {
         let model = try ModelFile.load(from: path)
-        guard let run = model.resumableRun(), let record = model.training else {
-            throw CLIError("\(path) holds a network but no training run to resume")
-        }
-        return (run, record.data)
+        guard let run = model.training else { throw CLIError("\(path) holds a network but no training run to resume") }
+        guard let data = run.data else { throw CLIError("\(path) does not say which data its run trained on") }
+        return (run, data)
     }
 
     /// Refuses options that would change the saved run, a total of epochs below those done, and
@@ -83,7 +82,7 @@ extension Train {
         }
         compare("--layers", layers?.sizes, network.layerSizes) { $0.map(String.init).joined(separator: ",") }
         compare("--mini-batch-size", miniBatchSize, sgd.miniBatchSize)
-        compare("--eta", eta, sgd.learningRate)
+        compare("--eta", eta, sgd.eta)
         if let seed, seed != run.seed {
             changes.append("--seed \(seed) (saved: " + (run.seed.map { "\($0)" } ?? "not recorded") + ")")
         }
@@ -108,7 +107,7 @@ extension Train {
         }
         compare("--momentum", options.momentum, sgd.momentum)
         compare("--dropout", options.dropout, sgd.dropout)
-        compare("--halve-eta-after", options.halveEtaAfter, sgd.halveLearningRateAfter ?? 0)
+        compare("--halve-eta-after", options.halveEtaAfter, sgd.halveEtaAfter ?? 0)
         compare("--early-stopping", options.earlyStopping, sgd.earlyStoppingPatience ?? 0)
         if options.monitor != nil, let given = try? options.monitoring() {
             compare("--monitor", given, sgd.monitoring) { Self.describe($0) }
@@ -149,12 +148,12 @@ extension Train {
     }
 
     /// The header: what is trained on what, then every setting of the run.
-    func header(_ run: TrainingRun<Float>, settings: DataSettings, images: Int, loadTime: Duration, kernels: Kernels) -> String {
+    func header(_ run: TrainingRun<Float>, settings: DataSettings, images: Int, loadTime: Duration, engine: Engine) -> String {
         let sgd = run.configuration, network = run.network
         let first = "Training \(network.layerSizes) on \(grouped(images)) MNIST images: "
-            + (sgd.epochs == 1 ? "1 epoch" : "\(sgd.epochs) epochs") + ", mini-batch \(sgd.miniBatchSize), η = \(sgd.learningRate), "
+            + (sgd.epochs == 1 ? "1 epoch" : "\(sgd.epochs) epochs") + ", mini-batch \(sgd.miniBatchSize), η = \(sgd.eta), "
             + "seed " + (run.seed.map { "\($0)" } ?? "not recorded") + " "
-            + "(data loaded in \(fixed(loadTime.inSeconds, places: 2)) s; \(kernels.summary), "
+            + "(data loaded in \(fixed(loadTime.inSeconds, places: 2)) s; \(engine.summary), "
             + "\(threads) thread\(threads == 1 ? "" : "s"))"
         let hidden = network.layers.first!.activation, output = network.layers.last!.activation
         var parts = ["cost \(network.cost.defaultValueDescription)",
@@ -163,8 +162,8 @@ extension Train {
         parts.append(Self.describe(sgd.regularization))
         parts.append("momentum μ = \(sgd.momentum)")
         parts.append("dropout \(sgd.dropout)")
-        if run.learningRate != sgd.learningRate { parts.append("η now \(run.learningRate)") }
-        if let n = sgd.halveLearningRateAfter { parts.append("η halved after \(n) epochs without improvement") }
+        if run.optimizer.eta != sgd.eta { parts.append("η now \(run.optimizer.eta)") }
+        if let n = sgd.halveEtaAfter { parts.append("η halved after \(n) epochs without improvement") }
         if let n = sgd.earlyStoppingPatience { parts.append("early stopping after \(n)") }
         parts.append("evaluate on " + settings.evaluationSet)
         // Only what can be measured: without evaluation images, nothing is measured on them.

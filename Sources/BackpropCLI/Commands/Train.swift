@@ -112,11 +112,12 @@ struct Train: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    @OptionGroup var engineOption: EngineOption
+
     /// The settings in force for a new run: the ones given, else the book's chapter 1 defaults.
     var layerSizes: [Int] { layers?.sizes ?? [784, 30, 10] }
     var epochCount: Int { epochs ?? 30 }
     var miniBatch: Int { miniBatchSize ?? 10 }
-    var learningRate: Double { eta ?? 3.0 }
     var seedValue: UInt64 { seed ?? 2 }
     var evaluationSet: EvaluationSet { evaluateOn ?? .test }
 
@@ -136,8 +137,8 @@ struct Train: ParsableCommand {
         guard miniBatch > 0 else {
             throw ValidationError("--mini-batch-size must be at least 1, got \(miniBatch)")
         }
-        guard learningRate > 0, learningRate.isFinite else {
-            throw ValidationError("--eta (η) must be a positive number, got \(learningRate)")
+        if let eta, !(eta > 0 && eta.isFinite) {
+            throw ValidationError("--eta (η) must be a positive number, got \(eta)")
         }
         guard learningSpeedSample > 0 else {
             throw ValidationError("--learning-speed-sample must be at least 1, got \(learningSpeedSample)")
@@ -223,8 +224,8 @@ struct Train: ParsableCommand {
         }
         let checkpoint = checkpointPath
         let configuration = run.configuration
-        let kernels = Kernels.automatic.resolved(for: run.network, configuration: configuration)
-        printLine(header(run, settings: settings, images: trainingData.count, loadTime: loadTime, kernels: kernels))
+        let engine = engineOption.engine.resolved(for: run.network, configuration: configuration)
+        printLine(header(run, settings: settings, images: trainingData.count, loadTime: loadTime, engine: engine))
         for warning in warnings(run) { warn(warning) }
         if run.isFinished {
             printLine(run.stopReason.map { "The run had stopped early: \($0)." }
@@ -253,7 +254,7 @@ struct Train: ParsableCommand {
         while !run.isFinished {
             do {
                 try run.runEpoch(
-                    on: trainingData, evaluatingOn: evaluationData, monitor: monitor,
+                    on: trainingData, evaluatingOn: evaluationData, monitor: monitor, engine: engineOption.engine,
                     shouldStop: { Signals.received != nil },
                     progress: { event in
                         switch event {

@@ -42,7 +42,9 @@ struct TracePrinter<Scalar: BLASScalar> {
     func layerTitle(_ l: Int) -> String {
         let layer = network.layers[l]
         var text = "Layer \(l + 2) (\(l == last ? "output" : "hidden"), \(layer.neurons) neurons, σ = \(layer.activation.rawValue)"
-        for (j, f) in layer.neuronActivations.sorted(by: { $0.key < $1.key }) { text += "; neuron \(j): \(f.rawValue)" }
+        for j in 0..<layer.neurons where layer.activation(ofNeuron: j) != layer.activation {
+            text += "; neuron \(j): \(layer.activation(ofNeuron: j).rawValue)"
+        }
         return text + ")"
     }
 

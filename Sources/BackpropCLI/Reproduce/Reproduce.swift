@@ -19,7 +19,7 @@ struct Reproduce: ParsableCommand {
         AVX2 and AVX-512 machines sum in different orders, so one seed gives different runs on each; the rule looks \
         at enough seeds that the verdict does not depend on which one the machine has. To see another machine's \
         runs, set BACKPROP_ISA=avx2 or portable. The full run took 92-101 s on one core of a Sapphire Rapids \
-        Xeon; --quick runs one seed and a fifth of the epochs of each (9 s there). More in docs/reproduce.md.
+        Xeon; --quick runs one seed and a fifth of the epochs of each (9 s there). More in the Results article (Sources/Backprop/Backprop.docc/Results.md).
         """)
 
     @Option(help: ArgumentHelp("Run only these experiments, comma-separated: \(BookExperiment.all.map(\.name).joined(separator: ", ")).", valueName: "names"))
@@ -81,7 +81,7 @@ struct Reproduce: ParsableCommand {
         let network = Network<Float>(layerSizes: experiment.layers, cost: experiment.cost,
                                      initializer: experiment.initializer, using: &generator)
         let sgd = StochasticGradientDescent(
-            epochs: epochs, miniBatchSize: experiment.miniBatchSize, learningRate: experiment.eta,
+            epochs: epochs, miniBatchSize: experiment.miniBatchSize, eta: experiment.eta,
             regularization: experiment.lambda > 0 ? .l2(lambda: experiment.lambda) : .none)
         let training = mnist.training[0..<experiment.trainingCount]
         let evaluation = experiment.evaluationSet == "test" ? mnist.test : mnist.validation

@@ -45,8 +45,8 @@ struct ReproduceReport {
         for spread in spreads where !spread.experiment.footnote.isEmpty {
             printLine("\(spread.experiment.name), the book's footnote: \(spread.experiment.footnote)")
         }
-        let requested = (try? Kernels.requested()).map { " (\(Kernels.environmentVariable)=\($0.rawValue))" } ?? ""
-        printLine("Measured on \(Kernels.cpuModel) with the \(Kernels.best.summary)\(requested), one thread.")
+        let requested = (try? Engine.requested()).map { " (\(Engine.environmentVariable)=\($0.rawValue))" } ?? ""
+        printLine("Measured on \(Engine.cpuModel) with the \(Engine.best.summary)\(requested), one thread.")
         let within = spreads.filter(\.reproduces).count
         printLine("\(within) of \(spreads.count) within \(fixed(SeedSpread.tolerance, places: 1)) points of the book's figure or better "
                   + "(the best of each experiment's runs)" + (quick ? "; quick run: one seed and fewer epochs than the book" : ""))

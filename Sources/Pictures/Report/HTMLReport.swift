@@ -56,10 +56,10 @@ public struct HTMLReport: Sendable {
             monitored.contains(metric) && history.epochs.contains { value($0) != nil }
         }
         var columns: [(name: String, cell: (EpochRecord) -> String)] = [("epoch", { "\($0.epoch)" })]
-        let rates = history.epochs.compactMap(\.learningRate)
+        let rates = history.epochs.compactMap(\.eta)
         if !rates.isEmpty {
             let places = rates.map(Self.decimalPlaces).max() ?? 0
-            columns.append(("η", { $0.learningRate.map { fixed($0, places) } ?? "–" }))
+            columns.append(("η", { $0.eta.map { fixed($0, places) } ?? "–" }))
         }
         columns.append(("training seconds", { record in secondsUnknown == nil ? fixed(record.trainingSeconds, 3) : "–" }))
         let quantities: [(Monitoring, String, (EpochRecord) -> Double?, Bool)] = [

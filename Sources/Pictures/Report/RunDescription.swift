@@ -18,17 +18,17 @@ public enum RunDescription {
 
     /// How the network was trained: epochs, mini-batches, η and its schedule, regularization,
     /// momentum, dropout, early stopping, the data and what was measured.
-    public static func training(_ record: TrainingRecord) -> [(String, String)] {
+    public static func training(_ record: TrainingRun<Float>) -> [(String, String)] {
         let sgd = record.configuration
         let epochsRun = record.history.epochs.count
         var rows = [("epochs", "\(epochsRun) of \(sgd.epochs)" + (record.stopReason.map { ", stopped early: \($0)" } ?? "")),
                     ("mini-batch size", "m = \(sgd.miniBatchSize)")]
-        var learningRate = "η = \(sgd.learningRate)"
-        if let patience = sgd.halveLearningRateAfter {
-            learningRate += ", halved after \(patience) epoch\(patience == 1 ? "" : "s") without improvement, "
+        var eta = "η = \(sgd.eta)"
+        if let patience = sgd.halveEtaAfter {
+            eta += ", halved after \(patience) epoch\(patience == 1 ? "" : "s") without improvement, "
                 + "down to η/128"
         }
-        rows.append(("learning rate", learningRate))
+        rows.append(("learning rate", eta))
         rows.append(("regularization", regularization(sgd.regularization)))
         rows.append(("momentum", sgd.momentum == 0 ? "none (plain gradient descent)" : "momentum coefficient μ = \(sgd.momentum)"))
         rows.append(("dropout", sgd.dropout == 0 ? "none" : "each hidden neuron dropped with probability \(sgd.dropout)"))
@@ -36,12 +36,13 @@ public enum RunDescription {
             rows.append(("early stopping", "after \(patience) epoch\(patience == 1 ? "" : "s") without improvement "
                          + "in evaluation accuracy"))
         }
-        let data = record.data
-        rows.append(("training data", (data.trainingCount == 50_000 ? "all 50,000" : "the first \(thousands(data.trainingCount))")
-                     + " MNIST training images" + (data.expanded ? ", expanded five times by one-pixel shifts" : "")))
-        let evaluated = record.history.epochs.lazy.compactMap(\.evaluation?.count).first
-        rows.append(("evaluation data", data.evaluationSet == "none" ? "none"
-                     : "the " + (evaluated.map { thousands($0) + " " } ?? "") + "\(data.evaluationSet) images"))
+        if let data = record.data {
+            rows.append(("training data", (data.trainingCount == 50_000 ? "all 50,000" : "the first \(thousands(data.trainingCount))")
+                         + " MNIST training images" + (data.expanded ? ", expanded five times by one-pixel shifts" : "")))
+            let evaluated = record.history.epochs.lazy.compactMap(\.evaluation?.count).first
+            rows.append(("evaluation data", data.evaluationSet == "none" ? "none"
+                         : "the " + (evaluated.map { thousands($0) + " " } ?? "") + "\(data.evaluationSet) images"))
+        }
         rows.append(("measured each epoch", monitoring(sgd.monitoring)))
         return rows
     }

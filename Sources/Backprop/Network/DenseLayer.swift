@@ -1,11 +1,14 @@
-/// One layer of neurons with its incoming weights and its biases.
+/// A fully connected layer, the book's: every neuron takes every activation of the layer before,
+/// aˡ = σ(wˡaˡ⁻¹ + bˡ). The first ``LayerKind``, and the one the matrix path and the kernels run.
 ///
 /// Layer-index convention, stated once: the book numbers layers 1…L with the input as layer 1,
 /// which has no weights. `Network.layers[i]` is the book's layer l = i + 2, and its `weights`
 /// are the book's wˡ: one row per neuron j of layer l, one column per neuron k of layer l − 1,
 /// so wˡⱼₖ is `weights[j, k]` and aˡ = σ(wˡaˡ⁻¹ + bˡ) needs no transpose. Neurons are numbered
 /// from 0.
-public struct Layer<Scalar: BLASScalar>: Equatable, Sendable {
+public struct DenseLayer<Scalar: BLASScalar>: LayerKind, Equatable, Sendable {
+    public static var kindName: String { "dense" }
+
     /// wˡ, `neurons × inputs`.
     public var weights: Matrix<Scalar>
     /// bˡ, one per neuron.
@@ -32,9 +35,6 @@ public struct Layer<Scalar: BLASScalar>: Equatable, Sendable {
     public var neurons: Int { weights.rows }
     /// The number of neurons in the layer before.
     public var inputs: Int { weights.columns }
-    /// The number of weights and biases.
-    public var parameterCount: Int { weights.elements.count + biases.count }
-
     /// σ for neuron `j`.
     @inline(__always)
     public func activation(ofNeuron j: Int) -> Activation {
@@ -56,6 +56,33 @@ public struct Layer<Scalar: BLASScalar>: Equatable, Sendable {
     public func activationDerivative(_ z: [Scalar]) -> [Scalar] {
         if activation == .softmax { return softmax(z).map { $0 * (1 - $0) } }
         return z.indices.map { activation(ofNeuron: $0).derivative(z[$0]) }
+    }
+
+    /// (wˡ)ᵀδˡ, BP2's product.
+    public func errorAtInput(_ delta: [Scalar]) -> [Scalar] { weights.transposedTimes(delta) }
+
+    /// BP3: ∂C/∂bˡ = δˡ.
+    public func biasGradient(_ delta: [Scalar]) -> [Scalar] { delta }
+
+    /// BP4: ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, the outer product δˡ(aˡ⁻¹)ᵀ.
+    public func weightGradient(_ delta: [Scalar], input aPrevious: [Scalar]) -> Matrix<Scalar> {
+        Matrix(rows: delta.count, columns: aPrevious.count, elements: delta.flatMap { d in aPrevious.map { d * $0 } })
+    }
+
+    public var hasUniformActivation: Bool { neuronActivations.isEmpty }
+    public var dense: DenseLayer<Scalar>? { self }
+
+    public func problem(number l: Int) -> String? {
+        if neurons == 0 || inputs == 0 { return "layer \(l) has no neurons or no inputs" }
+        if neuronActivations.values.contains(.softmax) || (activation == .softmax && !neuronActivations.isEmpty) {
+            return "a softmax layer's neurons cannot have functions of their own (layer \(l))"
+        }
+        return nil
+    }
+
+    public func converted<Other: BLASScalar>(to _: Other.Type) -> any LayerKind<Other> {
+        DenseLayer<Other>(weights: weights.converted(), biases: biases.map { Other($0) },
+                          activation: activation, neuronActivations: neuronActivations)
     }
 
     /// For a `neurons × m` batch of weighted inputs: Z += b, A = σ(Z) and σ′(Z), row by row.
@@ -117,7 +144,7 @@ private func softmaxColumns<Scalar: BLASScalar>(
     }
 }
 
-extension Layer: Codable {
+extension DenseLayer: Codable {
     private enum CodingKeys: String, CodingKey { case weights, biases, activation, neuronActivations }
 
     public init(from decoder: Decoder) throws {
@@ -152,5 +179,18 @@ extension Layer: Codable {
             let named = Dictionary(uniqueKeysWithValues: neuronActivations.map { (String($0.key), $0.value) })
             try container.encode(named, forKey: .neuronActivations)
         }
+    }
+}
+
+extension Network {
+    /// Gives neuron `j` of dense layer `l` (an index into `layers`) its own σ: the chapter 2
+    /// exercise "backpropagation with a single modified neuron".
+    /// - Precondition: Layer `l` is dense and has neuron `j`.
+    public mutating func modifyNeuron(layer l: Int, neuron j: Int, activation: Activation) {
+        guard var layer = layers[l].dense, (0..<layer.neurons).contains(j) else {
+            preconditionFailure("Layer \(l + 2) is not dense or has no neuron \(j)")
+        }
+        layer.neuronActivations[j] = activation
+        layers[l] = layer
     }
 }

@@ -1,0 +1,64 @@
+/// The reference path: each example of a mini-batch backpropagated on its own by
+/// ``Network/backpropagate(input:target:)``, the code that reads like the book, and the summed
+/// gradient handed to the ``Optimizer``. Runs every kind of layer; slow, and the standard the
+/// other engines are tested against. Dropout needs the matrix path's masks, so it is not offered here.
+final class ReferencePath<Scalar: BLASScalar>: PreparedNetwork {
+    let engine = Engine.reference
+    private var network: Network<Scalar>
+
+    init(_ network: Network<Scalar>, optimizer _: Optimizer<Scalar>?) {
+        self.network = network
+    }
+
+    func step(on data: LabelledData, indices: ArraySlice<Int>, next _: ArraySlice<Int>,
+              optimizer: inout Optimizer<Scalar>) -> Bool {
+        var nablaW = network.layers.map { Matrix<Scalar>(rows: $0.weights.rows, columns: $0.weights.columns) }
+        var nablaB = network.layers.map { [Scalar](repeating: 0, count: $0.biases.count) }
+        var finite = true
+        for example in indices {
+            let pass = network.backpropagate(input: data.input(example), target: data.target(example))
+            if pass.output.contains(where: { !$0.isFinite }) { finite = false }
+            for l in network.layers.indices {
+                for i in nablaW[l].elements.indices { nablaW[l].elements[i] += pass.nablaW[l].elements[i] }
+                for j in nablaB[l].indices { nablaB[l][j] += pass.nablaB[l][j] }
+            }
+        }
+        optimizer.update(&network, nablaW: nablaW, nablaB: nablaB, examples: indices.count)
+        return finite
+    }
+
+    func evaluate(on data: LabelledData) -> Evaluation {
+        var correct = 0, totalCost = 0.0
+        let output = network.layers[network.layers.count - 1]
+        for example in 0..<data.count {
+            let (z, a) = network.outputLayer(for: data.input(example))
+            if largestIndex(a) == Int(data.labels[example]) { correct += 1 }
+            totalCost += Double(network.cost.value(output: a, weightedInput: z, target: data.target(example), layer: output))
+        }
+        return Evaluation(correct: correct, count: data.count, cost: data.count == 0 ? 0 : totalCost / Double(data.count))
+    }
+
+    func predictions(on data: LabelledData) -> [Int] {
+        (0..<data.count).map { largestIndex(network.feedforward(data.input($0))) }
+    }
+
+    func store(into network: inout Network<Scalar>, optimizer _: inout Optimizer<Scalar>) {
+        network = self.network
+    }
+
+    private func largestIndex(_ values: [Scalar]) -> Int {
+        values.withUnsafeBufferPointer { largest(of: $0.baseAddress!, count: $0.count, stride: 1) }
+    }
+}
+
+extension Network {
+    /// zᴸ and aᴸ for input `x`.
+    func outputLayer(for x: [Scalar]) -> (z: [Scalar], a: [Scalar]) {
+        var a = x, z: [Scalar] = []
+        for layer in layers {
+            z = layer.weightedInput(a)
+            a = layer.activate(z)
+        }
+        return (z, a)
+    }
+}

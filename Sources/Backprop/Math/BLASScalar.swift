@@ -28,7 +28,7 @@ where Self.RawSignificand: FixedWidthInteger {
     static func axpy(count: Int, alpha: Self, x: UnsafePointer<Self>, y: UnsafeMutablePointer<Self>)
 
     /// `network` packed for the kernels with instruction set `engine`, or nil where the kernels do
-    /// not run it (they run `Float` only; see ``PackedNetwork``).
+    /// not run it (they run `Float` only; see ``Engine``).
     static func packedForKernels(_ network: Network<Self>, optimizer: Optimizer<Self>?, capacity: Int,
                                  engine: Engine) -> (any PreparedNetwork<Self>)?
 }

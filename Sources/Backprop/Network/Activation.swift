@@ -15,7 +15,7 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
     case relu
     /// aⱼ = eᶻʲ / Σₖ eᶻᵏ over the whole layer, so the outputs are a probability distribution.
     /// Only for the output layer; it is not a function of one neuron's z, so ``value(_:)`` and
-    /// ``derivative(_:)`` do not apply to it (see ``Layer/activate(_:)``).
+    /// ``derivative(_:)`` do not apply to it (see ``DenseLayer/activate(_:)``).
     case softmax
 
     /// Whether each neuron's activation depends on its own weighted input only.

@@ -158,10 +158,10 @@ if full:
           f"{', '.join(f'{w:.2f}' for w in full['walls'])} s), peak memory {full['peak_rss_mb'] / 1024:.0f} MB "
           f"(the peers' benchmark runs peaked at: {peer_peaks}).")
 
-# The speed issue's targets. They were set on a 2-core Zen 5 with AVX-512, in seconds; machines
+# The speed goals. They are stated for a 2-core Zen 5 with AVX-512, in seconds; machines
 # differ, so each per-epoch target is also read as the ratio to JAX's lax.scan it meant there
 # (JAX-scan measured there: 0.11 / 0.058 s for [784, 30, 10], 0.20 / 0.116 s for [784, 100, 10]).
-print("\n| target (issue's machine) | as a ratio to JAX lax.scan | here | met here? |")
+print("\n| goal (stated for a 2-core Zen 5) | as a ratio to JAX lax.scan | here | met here? |")
 print("|---|---|---|---|")
 # Each round times ours and JAX a minute or so apart, so the ratio is taken round by round (the
 # machine's speed drifts between rounds) and its median compared with the target.

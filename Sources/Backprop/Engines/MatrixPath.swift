@@ -10,6 +10,8 @@ final class MatrixPath<Scalar: BLASScalar>: PreparedNetwork {
     /// Buffers for full mini-batches, and for a smaller last one.
     private var full: MiniBatch<Scalar>?, remainder: MiniBatch<Scalar>?
     private let capacity: Int
+    /// Neurons per layer, input first.
+    private let layerSizes: [Int]
 
     /// Nil when a layer is not dense.
     init?(_ network: Network<Scalar>, optimizer: Optimizer<Scalar>?, capacity: Int) {
@@ -18,23 +20,27 @@ final class MatrixPath<Scalar: BLASScalar>: PreparedNetwork {
         cost = network.cost
         velocity = optimizer?.velocity?.denseLayers
         self.capacity = max(1, capacity)
+        layerSizes = network.layerSizes
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func step(on data: LabelledData, indices: ArraySlice<Int>, next _: ArraySlice<Int>,
               optimizer: inout Optimizer<Scalar>) -> Bool {
-        let sizes = [layers[0].inputs] + layers.map(\.neurons)
         if indices.count == capacity {
-            if full == nil { full = MiniBatch(layerSizes: sizes, size: capacity) }
+            if full == nil { full = MiniBatch(layerSizes: layerSizes, size: capacity) }
             full!.load(data, indices: indices)
             full!.descend(&layers, cost: cost, optimizer: &optimizer, velocity: &velocity)
             return full!.outputIsFinite
         }
-        if remainder?.size != indices.count { remainder = MiniBatch(layerSizes: sizes, size: indices.count) }
+        if remainder?.size != indices.count { remainder = MiniBatch(layerSizes: layerSizes, size: indices.count) }
         remainder!.load(data, indices: indices)
         remainder!.descend(&layers, cost: cost, optimizer: &optimizer, velocity: &velocity)
         return remainder!.outputIsFinite
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func evaluate(on data: LabelledData) -> Evaluation {
         var correct = 0, totalCost = 0.0
         forEachChunk(of: data) { chunk, indices in
@@ -46,6 +52,8 @@ final class MatrixPath<Scalar: BLASScalar>: PreparedNetwork {
         return Evaluation(correct: correct, count: data.count, cost: data.count == 0 ? 0 : totalCost / Double(data.count))
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func predictions(on data: LabelledData) -> [Int] {
         var result: [Int] = []
         result.reserveCapacity(data.count)
@@ -63,13 +71,12 @@ final class MatrixPath<Scalar: BLASScalar>: PreparedNetwork {
     /// Feeds `data` forward a thousand examples at a time (one matrix each) and hands each chunk,
     /// after its forward pass, to `body` with the examples it holds.
     private func forEachChunk(of data: LabelledData, _ body: (MiniBatch<Scalar>, ArraySlice<Int>) -> Void) {
-        let sizes = [layers[0].inputs] + layers.map(\.neurons)
         var chunk: MiniBatch<Scalar>? = nil
         let order = Array(0..<data.count)
         var start = 0
         while start < data.count {
             let indices = order[start ..< min(start + 1000, data.count)]
-            if chunk?.size != indices.count { chunk = MiniBatch(layerSizes: sizes, size: indices.count) }
+            if chunk?.size != indices.count { chunk = MiniBatch(layerSizes: layerSizes, size: indices.count) }
             chunk!.load(data, indices: indices)
             chunk!.feedforward(layers)
             body(chunk!, indices)

@@ -131,13 +131,16 @@ final class PackedNetwork: PreparedNetwork {
 
 extension PackedNetwork {
     func evaluate(on data: LabelledData) -> Evaluation {
-        var correct = 0, totalCost = 0.0
+        let outputs = layerSizes[layerSizes.count - 1]
+        var correct = 0, totalCost = 0.0, y = [Float](repeating: 0, count: outputs)
         forEachOutput(of: data) { example, z, a in
-            let outputs = layerSizes[layerSizes.count - 1], label = Int(data.labels[example])
+            let label = Int(data.labels[example])
             if largest(of: a, count: outputs, stride: 1) == label { correct += 1 }
-            var y = [Float](repeating: 0, count: outputs)
             y[label] = 1
-            totalCost += cost.value(a: a, z: z, y: y, count: outputs, stride: 1, output: outputForm)
+            totalCost += y.withUnsafeBufferPointer {
+                cost.value(a: a, z: z, y: $0.baseAddress!, count: outputs, stride: 1, output: outputForm)
+            }
+            y[label] = 0
         }
         return Evaluation(correct: correct, count: data.count, cost: data.count == 0 ? 0 : totalCost / Double(data.count))
     }

@@ -10,6 +10,8 @@ final class ReferencePath<Scalar: BLASScalar>: PreparedNetwork {
         self.network = network
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func step(on data: LabelledData, indices: ArraySlice<Int>, next _: ArraySlice<Int>,
               optimizer: inout Optimizer<Scalar>) -> Bool {
         var nablaW = network.layers.map { Matrix<Scalar>(rows: $0.weights.rows, columns: $0.weights.columns) }
@@ -27,6 +29,8 @@ final class ReferencePath<Scalar: BLASScalar>: PreparedNetwork {
         return finite
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func evaluate(on data: LabelledData) -> Evaluation {
         var correct = 0, totalCost = 0.0
         let output = network.layers[network.layers.count - 1]
@@ -38,6 +42,8 @@ final class ReferencePath<Scalar: BLASScalar>: PreparedNetwork {
         return Evaluation(correct: correct, count: data.count, cost: data.count == 0 ? 0 : totalCost / Double(data.count))
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func predictions(on data: LabelledData) -> [Int] {
         (0..<data.count).map { largestIndex(network.feedforward(data.input($0))) }
     }

@@ -84,6 +84,8 @@ extension Optimizer {
     /// b → b − (η/m) Σₓ ∂Cₓ/∂b. With momentum the same change goes into the velocity,
     /// v → μv − (η/m) Σₓ ∂Cₓ/∂w − (weight decay), and then w → w + v. The reference path's update;
     /// the matrix path and the kernels fold it into their products.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     mutating func update(_ network: inout Network<Scalar>, nablaW: [Matrix<Scalar>], nablaB: [[Scalar]], examples m: Int) {
         let scale = -stepEta / Scalar(m), decay = decay, mu = stepMomentum
         func decayTerm(_ w: Scalar) -> Scalar {

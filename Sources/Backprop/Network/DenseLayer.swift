@@ -42,29 +42,39 @@ public struct DenseLayer<Scalar: BLASScalar>: LayerKind, Equatable, Sendable {
     }
 
     /// zˡ = wˡaˡ⁻¹ + bˡ for one input vector.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func weightedInput(_ aPrevious: [Scalar]) -> [Scalar] {
         zip(weights * aPrevious, biases).map { $0 + $1 }
     }
 
     /// σ(z) neuron by neuron, or the softmax of the whole layer.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func activate(_ z: [Scalar]) -> [Scalar] {
         if activation == .softmax { return softmax(z) }
         return z.indices.map { activation(ofNeuron: $0).value(z[$0]) }
     }
 
     /// σ′(z) neuron by neuron; for softmax, the diagonal ∂aⱼ/∂zⱼ = aⱼ(1 − aⱼ) of its Jacobian.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func activationDerivative(_ z: [Scalar]) -> [Scalar] {
         if activation == .softmax { return softmax(z).map { $0 * (1 - $0) } }
         return z.indices.map { activation(ofNeuron: $0).derivative(z[$0]) }
     }
 
     /// (wˡ)ᵀδˡ, BP2's product.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func errorAtInput(_ delta: [Scalar]) -> [Scalar] { weights.transposedTimes(delta) }
 
     /// BP3: ∂C/∂bˡ = δˡ.
     public func biasGradient(_ delta: [Scalar]) -> [Scalar] { delta }
 
     /// BP4: ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, the outer product δˡ(aˡ⁻¹)ᵀ.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func weightGradient(_ delta: [Scalar], input aPrevious: [Scalar]) -> Matrix<Scalar> {
         Matrix(rows: delta.count, columns: aPrevious.count, elements: delta.flatMap { d in aPrevious.map { d * $0 } })
     }

@@ -57,37 +57,9 @@ public struct MNIST: Sendable {
             : LabelledData(inputSize: Self.inputSize, classCount: Self.classCount, inputBytes: [], labels: [])
     }
 
-    /// One of the three sets of images.
-    public enum Split: String, CaseIterable, Sendable {
-        case training, validation, test
-
-        /// The files this split is read from: the two `t10k` files for the test images, the two
-        /// `train` files for the others.
-        public var files: [File] {
-            switch self {
-            case .training, .validation: return [.trainingImages, .trainingLabels]
-            case .test: return [.testImages, .testLabels]
-            }
-        }
-    }
-
-    /// Reads only the files that `split` needs (so the test images need only the two `t10k`
-    /// files in `directory`).
-    ///
-    /// - Parameter validationCount: As for ``init(directory:validationCount:)``.
-    /// - Throws: As ``init(directory:validationCount:)`` does, for this split's files only.
-    public static func load(_ split: Split, directory: String, validationCount: Int = 10_000) throws -> LabelledData {
-        let location = try MNISTLocation(directory: directory, files: split.files)
-        switch split {
-        case .test: return try readSet(images: location.path(of: .testImages), labels: location.path(of: .testLabels))
-        case .training: return try readTrainingFiles(at: location, validationCount: validationCount).training
-        case .validation: return try readTrainingFiles(at: location, validationCount: validationCount).validation
-        }
-    }
-
     /// The training file's images, split into the first ones for training and the last
     /// `validationCount` for validation.
-    private static func readTrainingFiles(at location: MNISTLocation, validationCount: Int) throws
+    static func readTrainingFiles(at location: MNISTLocation, validationCount: Int) throws
         -> (training: LabelledData, validation: LabelledData) {
         var training = try readSet(images: location.path(of: .trainingImages), labels: location.path(of: .trainingLabels))
         guard training.count > validationCount else {
@@ -117,33 +89,5 @@ public struct MNIST: Sendable {
         }
         return LabelledData(inputSize: inputSize, classCount: classCount,
                             inputBytes: images.data, labels: labels.data)
-    }
-}
-
-/// Problems with the MNIST data set as a whole.
-public enum MNISTError: Error, Equatable, CustomStringConvertible {
-    /// Some of the four files are not in the directory.
-    case missingFiles(directory: String, missing: [String])
-    /// The path given as the data folder is a file.
-    case notAFolder(path: String)
-    /// A folder stands where one of the data files should be.
-    case fileIsAFolder(path: String)
-    /// The training file is too small to hold out the validation images.
-    case tooFewTrainingImages(count: Int, validationCount: Int)
-
-    public var description: String {
-        switch self {
-        case .missingFiles(let directory, let missing):
-            return "MNIST data not found in \(directory): missing \(missing.joined(separator: ", ")) "
-                + "(each as NAME.gz or NAME). Run `backprop download` to fetch them there, "
-                + "or point --data or MNIST_DIR at a folder that has them."
-        case .notAFolder(let path):
-            return "\(path) is a file, not a folder: --data and MNIST_DIR name the folder that holds the MNIST files "
-                + "(train-images-idx3-ubyte.gz and the others)"
-        case .fileIsAFolder(let path):
-            return "\(path) is a folder, not a file: the MNIST data folder must hold the data files themselves"
-        case .tooFewTrainingImages(let count, let validationCount):
-            return "The training file has \(count) images, too few to hold out \(validationCount) for validation"
-        }
     }
 }

@@ -116,7 +116,7 @@ struct ModelFileCommandTests {
         let net = Float64Network()
         try net.network2JSON.write(toFile: directory + "/net.json", atomically: true, encoding: .utf8)
         let command = try GradCheck.parse(["--network", directory + "/net.json"] + net.exampleArguments)
-        let network: Network<Double> = try command.network.makeNetwork()
+        let network: Network<Double> = try command.inspection.network.makeNetwork()
         #expect(network.layers.map { $0.weights.elements } == net.weights.map { $0.flatMap { $0 } })
         #expect(network.layers.map { $0.biases } == net.biases)
         let result = try runBackprop(["gradcheck", "--network", directory + "/net.json", "--json"] + net.exampleArguments)

@@ -31,7 +31,7 @@ struct Draw: ParsableCommand {
     var output: String
 
     @Option(help: "The images to classify, for mistakes and confusion.")
-    var split = ExampleOptions.Split.test
+    var split = MNIST.Split.test
 
     @Option(help: ArgumentHelp("The most mistakes (default 60) or neurons (default 100) to show.", valueName: "n"))
     var limit: Int?
@@ -54,7 +54,7 @@ struct Draw: ParsableCommand {
             try writeFigure(WeightGrid.svg(network, side: MNIST.imageSide, limit: limit ?? WeightGrid.defaultLimit), to: output)
         case .mistakes, .confusion:
             guard network.outputSize == MNIST.classCount else { throw CLIError("\(model.path): the network has no 10 outputs") }
-            let set = split.data(in: try MNIST(directory: data.resolvedDirectory))
+            let set = try data.loadAll()[split]
             if kind == .confusion {
                 let evaluation = network.evaluate(on: set)
                 try writeFigure(DigitFigures.confusionSVG(network.confusionMatrix(on: set), title:

@@ -14,7 +14,7 @@ struct Evaluate: ParsableCommand {
     @OptionGroup var model: ModelArgument
 
     @Option(help: "The images to evaluate on.")
-    var split = ExampleOptions.Split.test
+    var split = MNIST.Split.test
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
@@ -38,7 +38,7 @@ struct Evaluate: ParsableCommand {
         guard network.inputSize == MNIST.inputSize, network.outputSize == MNIST.classCount else {
             throw CLIError("\(model.path): a network with layer sizes \(network.layerSizes) cannot read MNIST images (784 inputs, 10 outputs)")
         }
-        let set = try split.load(from: data.resolvedDirectory)
+        let set = try data.load(split)
         let evaluation = network.evaluate(on: set, engine: engineOption.engine)
         let confusion = network.confusionMatrix(on: set, engine: engineOption.engine)
         if json {

@@ -3,7 +3,7 @@ import Backprop
 
 /// `backprop gradcheck`: backpropagation's gradient against finite differences, a verdict, and
 /// what each method costs.
-struct GradCheck: PrecisionCommand {
+struct GradCheck: InspectionCommand {
     static let configuration = CommandConfiguration(
         commandName: "gradcheck",
         abstract: "Check backpropagation's gradient against finite differences, and time both.",
@@ -29,11 +29,7 @@ struct GradCheck: PrecisionCommand {
         }
     }
 
-    @OptionGroup(title: "Network") var network: NetworkOptions
-    @OptionGroup(title: "Example") var example: ExampleOptions
-
-    @Option(help: "Float or double arithmetic.")
-    var precision = Precision.double
+    @OptionGroup var inspection: InspectionOptions
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "ε, the finite-difference step (default: 1e-5 in double, 1e-2 in float; with five-point 1e-3 and 1e-1).",
@@ -67,12 +63,11 @@ struct GradCheck: PrecisionCommand {
     }
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
-        let net: Network<Scalar> = try network.makeNetwork()
-        let (x, y, name) = try example.example(for: net)
+        let (net, x, y, name) = try inspection.networkAndExample(Scalar.self)
         let epsilon = self.epsilon ?? method.value.defaultEpsilon(for: Scalar.self)
         let tolerance = self.tolerance ?? GradientCheckReport.defaultTolerance(for: Scalar.self)
         let progress = finiteDifferenceProgress(of: net, input: x, target: y)
-        var generator = SeededGenerator(seed: network.seed)
+        var generator = SeededGenerator(seed: inspection.network.seed)
         let report = net.checkGradient(input: x, target: y, epsilon: Scalar(epsilon), method: method.value,
                                        sampleSize: sample, relativeErrorFloor: floor, tolerance: tolerance,
                                        using: &generator, progress: { done, _ in progress.update(done: done) })
@@ -110,7 +105,7 @@ struct GradCheck: PrecisionCommand {
     }
 
     func printText<Scalar: BLASScalar>(_ report: GradientCheckReport, network net: Network<Scalar>, example name: String) {
-        printLine("Gradient check of \(net.layerSizes) (cost \(net.cost.hyphenatedName)) in \(precision.rawValue) on \(name): "
+        printLine("Gradient check of \(net.layerSizes) (cost \(net.cost.hyphenatedName)) in \(inspection.precision.rawValue) on \(name): "
                   + "\(method.rawValue) differences, ε = \(significant(report.epsilon, 6))")
         printLine("")
         printLine("                                 relative error        per-parameter relative error")
@@ -146,7 +141,7 @@ struct GradCheck: PrecisionCommand {
     /// The tolerance and where it came from, then PASS with the largest error or FAIL with the
     /// layers over the tolerance.
     func printVerdict(_ report: GradientCheckReport) {
-        let source = self.tolerance == nil ? "the default in \(precision.rawValue); set it with --tolerance" : "--tolerance"
+        let source = self.tolerance == nil ? "the default in \(inspection.precision.rawValue); set it with --tolerance" : "--tolerance"
         printLine("Tolerance: each checked layer's ‖g − g̃‖/max(‖g‖, ‖g̃‖) at most \(scientific(report.tolerance)) (\(source))")
         let checked = report.layers.filter { $0.checked > 0 }
         if report.passed {
@@ -161,9 +156,4 @@ struct GradCheck: PrecisionCommand {
                       + " above the tolerance \(scientific(report.tolerance))")
         }
     }
-}
-
-/// `text` right-aligned in `width` columns.
-func pad(_ text: String, _ width: Int) -> String {
-    String(repeating: " ", count: max(0, width - text.count)) + text
 }

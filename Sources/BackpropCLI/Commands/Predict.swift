@@ -35,7 +35,7 @@ struct Predict: ParsableCommand {
     var index = 0
 
     @Option(help: "The MNIST split the image comes from.")
-    var split = ExampleOptions.Split.test
+    var split = MNIST.Split.test
 
     @Flag(inversion: .prefixedNo, help: "Invert the picture's shades (default: when its border is mostly light).")
     var invert: Bool?
@@ -118,7 +118,7 @@ struct Predict: ParsableCommand {
             let prepared = try PreparedInput(path: image, invert: invert)
             return (prepared.x, nil, image, prepared)
         }
-        let set = try split.load(from: data.resolvedDirectory)
+        let set = try data.load(split)
         guard index < set.count else { throw ValidationError("--index \(index) is past the \(set.count) \(split.rawValue) images") }
         return (set.input(index), Int(set.labels[index]), "\(split.rawValue) image \(index)", nil)
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Backprop
 
 /// `backprop probe`: nudge one weight, bias or weighted input and watch the cost respond.
-struct Probe: PrecisionCommand {
+struct Probe: InspectionCommand {
     static let configuration = CommandConfiguration(
         abstract: "Change one weight, bias or weighted input and compare the cost's change with the gradient's prediction.",
         discussion: """
@@ -13,8 +13,7 @@ struct Probe: PrecisionCommand {
             the two agree the network responds linearly; their difference grows like Δ².
             """)
 
-    @OptionGroup(title: "Network") var network: NetworkOptions
-    @OptionGroup(title: "Example") var example: ExampleOptions
+    @OptionGroup var inspection: InspectionOptions
 
     @Option(help: ArgumentHelp("Change w[j][k] of layer l.", valueName: "l,j,k"))
     var weight: String?
@@ -28,9 +27,6 @@ struct Probe: PrecisionCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("The changes Δ to try, comma-separated.", valueName: "values"))
     var changes = "1,0.1,0.01,0.001,0.0001"
 
-    @Option(help: "Float or double arithmetic.")
-    var precision = Precision.double
-
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
@@ -43,8 +39,7 @@ struct Probe: PrecisionCommand {
     }
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
-        let net: Network<Scalar> = try network.makeNetwork()
-        let (x, y, name) = try example.example(for: net)
+        let (net, x, y, name) = try inspection.networkAndExample(Scalar.self)
         let target = try probeTarget(in: net)
         let deltas = try ExampleOptions.numbers(changes, "--changes").map { Scalar($0) }
         let report = net.probe(input: x, target: y, changing: target, by: deltas)
@@ -55,7 +50,7 @@ struct Probe: PrecisionCommand {
         case .bias(let l, let j): ("bias b[\(j)] of layer \(l + 2)", "∂C/∂b")
         case .weightedInput(let l, let j): ("weighted input z[\(j)] of layer \(l + 2) (the demon)", "δ = ∂C/∂z")
         }
-        printLine("Probe of the \(what) in \(net.layerSizes) (cost \(net.cost.hyphenatedName)) in \(precision.rawValue) on \(name)")
+        printLine("Probe of the \(what) in \(net.layerSizes) (cost \(net.cost.hyphenatedName)) in \(inspection.precision.rawValue) on \(name)")
         printLine("C = \(significant(report.cost, 10)), \(gradient) = \(significant(report.gradient, 10))")
         printLine("")
         printLine("           Δ     predicted ΔC      measured ΔC    |difference|   difference/Δ²")
@@ -66,7 +61,7 @@ struct Probe: PrecisionCommand {
         }
         printLine("predicted ΔC = \(gradient) · Δ; a steady difference/Δ² marks the linear regime, where the first-order prediction holds")
         if report.rows.contains(where: { $0.measured == nil }) {
-            printLine("–: adding Δ leaves the value unchanged in \(precision.rawValue) (Δ is below its rounding), so nothing was measured")
+            printLine("–: adding Δ leaves the value unchanged in \(inspection.precision.rawValue) (Δ is below its rounding), so nothing was measured")
         }
     }
 

@@ -24,7 +24,7 @@ struct Report: ParsableCommand {
     var history: String?
 
     @Option(help: "The images the mistakes and the confusion matrix are drawn from.")
-    var split = ExampleOptions.Split.test
+    var split = MNIST.Split.test
 
     @OptionGroup var data: DataOptions
 
@@ -55,8 +55,8 @@ struct Report: ParsableCommand {
             }
             let runs = [(label: "run", history: training.history)]
             if LearningCurves.hasCurves(runs) {
-                let set = training.data?.evaluationSet ?? "none"
-                let evaluationData = set == "none" ? "the evaluation data" : "the \(set) images"
+                let set = training.data.flatMap { EvaluationSet(name: $0.evaluationSet) }?.split
+                let evaluationData = set.map { "the \($0.rawValue) images" } ?? "the evaluation data"
                 figures.append((LearningCurves.caption(training.history, evaluationData: evaluationData), LearningCurves.svg(runs)))
             }
             if let speed = LearningCurves.learningSpeedSVG(training.history) {
@@ -71,7 +71,7 @@ struct Report: ParsableCommand {
                             WeightGrid.svg(network, side: MNIST.imageSide)))
         }
         if network.inputSize == MNIST.inputSize, network.outputSize == MNIST.classCount {
-            let set = split.data(in: try MNIST(directory: data.resolvedDirectory))
+            let set = try data.loadAll()[split]
             let evaluation = network.evaluate(on: set)
             configuration.append(("\(split.rawValue) accuracy", "\(grouped(evaluation.correct)) / \(grouped(evaluation.count)) (\(percent(evaluation.accuracy)))"))
             figures.append(("Confusion matrix on the \(grouped(set.count)) \(split.rawValue) images.",

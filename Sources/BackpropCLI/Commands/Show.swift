@@ -11,7 +11,7 @@ struct Show: ParsableCommand {
     var index = 0
 
     @Option(help: "The split the image comes from.")
-    var split = ExampleOptions.Split.test
+    var split = MNIST.Split.test
 
     @Option(help: ArgumentHelp("A saved network whose answer to show.", valueName: "file"))
     var model: String?
@@ -23,7 +23,7 @@ struct Show: ParsableCommand {
     }
 
     func run() throws {
-        let set = split.data(in: try MNIST(directory: data.resolvedDirectory))
+        let set = try data.loadAll()[split]
         guard index < set.count else { throw ValidationError("--index \(index) is past the \(set.count) \(split.rawValue) images") }
         let pixels: [Double] = set.input(index)
         let border = "+" + String(repeating: "-", count: 2 * MNIST.imageSide) + "+"

@@ -2,7 +2,7 @@ import ArgumentParser
 import Backprop
 
 /// `backprop trace`: one example through the network, every number of backpropagation shown.
-struct Trace: PrecisionCommand {
+struct Trace: InspectionCommand {
     static let configuration = CommandConfiguration(
         abstract: "Follow one training example through the network and back, equation by equation.",
         discussion: """
@@ -14,11 +14,7 @@ struct Trace: PrecisionCommand {
             book (2 is the first after the input); neurons from 0.
             """)
 
-    @OptionGroup(title: "Network") var network: NetworkOptions
-    @OptionGroup(title: "Example") var example: ExampleOptions
-
-    @Option(help: "Float or double arithmetic.")
-    var precision = Precision.double
+    @OptionGroup var inspection: InspectionOptions
 
     @Flag(help: "Print every vector and matrix in full, however large.")
     var full = false
@@ -46,8 +42,7 @@ struct Trace: PrecisionCommand {
     }
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
-        let net: Network<Scalar> = try network.makeNetwork()
-        let (x, y, name) = try example.example(for: net)
+        let (net, x, y, name) = try inspection.networkAndExample(Scalar.self)
         let pass = net.backpropagate(input: x, target: y)
         var sum: PathSum? = nil
         var sumLocation: [Int]? = nil
@@ -62,7 +57,7 @@ struct Trace: PrecisionCommand {
             return try printJSON(TraceReport(network: net, pass: pass, example: name, pathSum: sum, pathSumWeight: sumLocation))
         }
         let printer = TracePrinter(network: net, pass: pass, digits: digits, full: full)
-        printLine("Trace of \(name) through \(net.layerSizes) (\(precision.rawValue)), cost \(net.cost.hyphenatedName)")
+        printLine("Trace of \(name) through \(net.layerSizes) (\(inspection.precision.rawValue)), cost \(net.cost.hyphenatedName)")
         if let neuron {
             let at = try indices(neuron, count: 2, option: "--neuron")
             try printer.neuron(layer: at[0], j: at[1])

@@ -25,25 +25,25 @@ extension Train {
     func writeOutputs(kept: TrainingRun<Float>, full: TrainingRun<Float>, settings: DataSettings) -> Bool {
         var written = true
         let which = describeKept(kept, full: full)
-        if let save {
+        if let save = outputs.save {
             written = writeKeepingWork(save, what: "the network \(which) and its training record") {
                 try ModelFile(run: kept, data: settings).save(to: $0)
             } && written
         }
-        if let saveNetwork2 {
+        if let saveNetwork2 = outputs.saveNetwork2 {
             written = writeKeepingWork(saveNetwork2, what: "the network \(which) in network2.py's format") {
                 try Network2Format.save(kept.network, to: $0)
             } && written
         }
-        if let saveSafetensors {
+        if let saveSafetensors = outputs.saveSafetensors {
             written = writeKeepingWork(saveSafetensors, what: "the network \(which) as safetensors") {
                 try SafetensorsFormat.save(kept.network, to: $0)
             } && written
         }
-        if let history {
+        if let history = outputs.history {
             written = writeKeepingWork(history, what: "the history") { try Self.write(full.history, to: $0) } && written
         }
-        if let plot {
+        if let plot = outputs.plot {
             let figure = LearningCurves.svg([("run", full.history)], title: "Learning curves of \(full.network.layerSizes)")
             written = writeKeepingWork(plot, what: "the learning curves") { try writeFigure(figure, to: $0) } && written
         }
@@ -57,7 +57,7 @@ extension Train {
         var text = "after epoch \(last.epoch) (" + (isLast && isBest ? "the last and the best" : isLast ? "the last" : "the best")
         if let accuracy = last.evaluation?.accuracy { text += ", \(percent(accuracy))" }
         if !isBest, let best = full.history.bestEpoch, let accuracy = best.evaluation?.accuracy {
-            text += "; the best was epoch \(best.epoch), \(percent(accuracy))" + (keep == .last ? ": --keep best saves that one" : "")
+            text += "; the best was epoch \(best.epoch), \(percent(accuracy))" + (outputs.keep == .last ? ": --keep best saves that one" : "")
         }
         return text + ")"
     }
@@ -130,9 +130,4 @@ extension Train {
             throw error
         }
     }
-}
-
-/// A warning on standard error.
-func warn(_ message: String) {
-    FileHandle.standardError.write(Data(("Warning: " + message + "\n").utf8))
 }

@@ -5,13 +5,9 @@ import Foundation
 
 /// How `backprop train` starts a run or resumes a saved one, and what it says before training.
 extension Train {
-    /// MNIST's training images less the 10,000 held out for validation.
-    static let trainingImageCount = 50_000
-
     /// A new run from the options, with its data settings.
     func startRun(_ mnist: MNIST) throws -> (TrainingRun<Float>, DataSettings) {
-        let settings = DataSettings(trainingCount: min(trainingSize ?? Int.max, mnist.training.count),
-                                    expanded: expand, evaluationSet: evaluationSet.rawValue)
+        let settings = data.settings(for: mnist)
         var generator = SeededGenerator(seed: seedValue)
         let parameters = zip(layerSizes, layerSizes.dropFirst()).map { ($0 + 1) * $1 }.reduce(0, +)
         if parameters >= 10_000_000 {  // several seconds of drawing normal numbers
@@ -21,13 +17,14 @@ extension Train {
             layerSizes: layerSizes, activation: options.hiddenActivation, outputActivation: options.outputActivationValue,
             cost: options.costValue, initializer: options.initializationValue, using: &generator)
         let sgd = StochasticGradientDescent(
-            epochs: epochCount, miniBatchSize: miniBatch, eta: eta ?? 3.0,
+            epochs: learning.epochCount, miniBatchSize: learning.miniBatch, eta: learning.learningRate,
             regularization: options.regularizationValue, momentum: options.momentumValue, dropout: options.dropoutValue,
             halveEtaAfter: options.halveEtaAfter, earlyStoppingPatience: options.earlyStopping,
             monitoring: try options.monitoring())
-        let run = try TrainingRun(network: network, configuration: sgd, trainingData: trainingData(mnist, settings),
-                                  evaluationData: evaluationData(mnist, settings), generator: generator, seed: seedValue,
-                                  data: settings)
+        let run = try TrainingRun(network: network, configuration: sgd,
+                                  trainingData: TrainingDataOptions.trainingData(mnist, settings),
+                                  evaluationData: TrainingDataOptions.evaluationData(mnist, settings),
+                                  generator: generator, seed: seedValue, data: settings)
         return (run, settings)
     }
 
@@ -41,54 +38,54 @@ extension Train {
 
     /// Refuses options that would change the saved run, a total of epochs below those done, and
     /// outputs the saved run cannot fill.
-    func validateResumed(_ run: TrainingRun<Float>, data: DataSettings) throws {
+    func validateResumed(_ run: TrainingRun<Float>, settings: DataSettings) throws {
         let path = resume!
-        let changes = changedSettings(run, data: data)
+        let changes = changedSettings(run, settings: settings)
         guard changes.isEmpty else {
             throw ValidationError("--resume \(path) continues the run with its saved settings, which these options would change: "
                                   + changes.joined(separator: ", ") + ". Leave them out; only --epochs may change, to extend the run.")
         }
-        if let epochs, epochs < run.nextEpoch {
+        if let epochs = learning.epochs, epochs < run.nextEpoch {
             throw ValidationError("--epochs \(epochs): the run in \(path) has already done \(run.nextEpoch) epochs")
         }
-        let evaluating = data.evaluationSet != EvaluationSet.none.rawValue
-        if keep == .best, !evaluating {
+        let evaluating = settings.evaluationSet != EvaluationSet.none.name
+        if outputs.keep == .best, !evaluating {
             throw ValidationError("--keep best picks the epoch with the best evaluation accuracy, but the run in \(path) evaluates on nothing")
         }
-        if plot != nil, !evaluating, !run.configuration.monitoring.evaluatesTrainingData {
+        if outputs.plot != nil, !evaluating, !run.configuration.monitoring.evaluatesTrainingData {
             throw ValidationError("--plot: nothing to draw: the run in \(path) evaluates on nothing and monitors no training data")
         }
-        if saveNetwork2 != nil, let problem = Network2Format.problem(storing: run.network) {
+        if outputs.saveNetwork2 != nil, let problem = Network2Format.problem(storing: run.network) {
             throw ValidationError("--save-network2: \(problem)")
         }
     }
 
-    /// The run saved in the `--resume` file (checked by ``validateResumed(_:data:)``), extended
+    /// The run saved in the `--resume` file (checked by ``validateResumed(_:settings:)``), extended
     /// when `--epochs` asks for more.
     func resumeRun() throws -> (TrainingRun<Float>, DataSettings) {
         let path = resume!
         var (run, settings) = try savedRun(path)
-        if let epochs { run.configuration.epochs = epochs }
+        if let epochs = learning.epochs { run.configuration.epochs = epochs }
         printLine("Resuming \(path) at epoch \(run.nextEpoch) of \(run.configuration.epochs) with its saved settings")
         return (run, settings)
     }
 
     /// The options given that differ from the saved run's settings, as "--eta 0.5 (saved: 3.0)".
-    func changedSettings(_ run: TrainingRun<Float>, data: DataSettings) -> [String] {
+    func changedSettings(_ run: TrainingRun<Float>, settings: DataSettings) -> [String] {
         let sgd = run.configuration, network = run.network
         var changes: [String] = []
         func compare<T: Equatable>(_ option: String, _ given: T?, _ saved: T, _ show: (T) -> String = { "\($0)" }) {
             if let given, given != saved { changes.append("\(option) \(show(given)) (saved: \(show(saved)))") }
         }
         compare("--layers", layers?.sizes, network.layerSizes) { $0.map(String.init).joined(separator: ",") }
-        compare("--mini-batch-size", miniBatchSize, sgd.miniBatchSize)
-        compare("--eta", eta, sgd.eta)
+        compare("--mini-batch-size", learning.miniBatchSize, sgd.miniBatchSize)
+        compare("--eta", learning.eta, sgd.eta)
         if let seed, seed != run.seed {
             changes.append("--seed \(seed) (saved: " + (run.seed.map { "\($0)" } ?? "not recorded") + ")")
         }
-        compare("--evaluate-on", evaluateOn?.rawValue, data.evaluationSet)
-        compare("--training-size", trainingSize, data.trainingCount)
-        compare("--expand", expand ? true : nil, data.expanded)
+        compare("--evaluate-on", data.evaluateOn?.name, settings.evaluationSet)
+        compare("--training-size", data.trainingSize, settings.trainingCount)
+        compare("--expand", data.expand ? true : nil, settings.expanded)
         compare("--cost", options.cost, network.cost) { $0.defaultValueDescription }
         if network.layers.count > 1 { compare("--activation", options.activation, network.layers[0].activation) { $0.rawValue } }
         compare("--output-activation", options.outputActivation, network.layers.last!.activation) { $0.rawValue }
@@ -167,11 +164,11 @@ extension Train {
         if let n = sgd.earlyStoppingPatience { parts.append("early stopping after \(n)") }
         parts.append("evaluate on " + settings.evaluationSet)
         // Only what can be measured: without evaluation images, nothing is measured on them.
-        let measured = settings.evaluationSet == EvaluationSet.none.rawValue
+        let measured = settings.evaluationSet == EvaluationSet.none.name
             ? sgd.monitoring.subtracting([.evaluationAccuracy, .evaluationCost]) : sgd.monitoring
         parts.append("monitor " + Self.describe(measured))
         if settings.expanded { parts.append("training images expanded fivefold") }
-        parts.append("keep \(keep.rawValue)")
+        parts.append("keep \(outputs.keep.rawValue)")
         return first + "\n  " + parts.joined(separator: "; ")
     }
 
@@ -186,18 +183,5 @@ extension Train {
     static func describe(_ monitoring: Monitoring) -> String {
         let names = TrainingOptions.Metric.allCases.filter { monitoring.contains($0.value) }.map(\.rawValue)
         return names.isEmpty ? "nothing" : names.joined(separator: ",")
-    }
-
-    func trainingData(_ mnist: MNIST, _ settings: DataSettings) -> LabelledData {
-        let data = mnist.training[0..<min(settings.trainingCount, mnist.training.count)]
-        return settings.expanded ? data.expandedByOnePixelShifts(side: MNIST.imageSide) : data
-    }
-
-    func evaluationData(_ mnist: MNIST, _ settings: DataSettings) -> LabelledData? {
-        switch settings.evaluationSet {
-        case "test": mnist.test
-        case "validation": mnist.validation
-        default: nil
-        }
     }
 }

@@ -16,33 +16,10 @@ struct Train: ParsableCommand {
             chapter 3 (cost, initialization, regularization, …) are off by default.
             """)
 
-    enum EvaluationSet: String, ExpressibleByArgument, CaseIterable {
-        case test, validation, none
-        static var allValueDescriptions: [String: String] {
-            ["test": "MNIST's 10,000 test images", "validation": "the last 10,000 of the 60,000 training images, held out",
-             "none": "no evaluation (fastest)"]
-        }
-    }
-
-    enum Keep: String, ExpressibleByArgument, CaseIterable {
-        case last, best
-        static var allValueDescriptions: [String: String] {
-            ["last": "the network after the last epoch (the run as a checkpoint holds it)",
-             "best": "the network after the epoch with the best evaluation accuracy, with the run as it stood then"]
-        }
-    }
-
     @Option(help: ArgumentHelp("Neurons per layer, input first; the input layer must have 784 (28×28 pixels) and the output 10 (digits) (default: 784,30,10).", valueName: "sizes"))
     var layers: LayerSizes?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Epochs: passes over the training images (default: 30). With --resume, the run's new total: more than it had extends it.", valueName: "N"))
-    var epochs: Int?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("m, the number of training images averaged into each gradient descent step (default: 10).", valueName: "m"))
-    var miniBatchSize: Int?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("η, the learning rate: the size of each gradient descent step (default: 3.0).", valueName: "η"))
-    var eta: Double?
+    @OptionGroup var learning: LearningOptions
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Seed for the initial weights and the shuffling; the same seed gives the same run (default: 2).",
@@ -54,16 +31,9 @@ struct Train: ParsableCommand {
         discussion: "Networks like the book's trained by plain SGD run on backprop's own kernels instead (the header line says which), which use these threads only for a first layer wide enough to pay for them. 1 gives bit-identical runs for a given seed and BLAS core. More threads help only large networks, and change the order of floating-point sums, so the last bits (and hence the exact accuracies) can differ."))
     var threads = 1
 
-    @Option(help: "Images to evaluate on after each epoch (default: test, as in the book's chapter 1).")
-    var evaluateOn: EvaluationSet?
+    @OptionGroup var data: TrainingDataOptions
 
     @OptionGroup(title: "Chapter 3") var options: TrainingOptions
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Train on the first N of the 50,000 training images only (the book's overfitting experiment uses 1,000).", valueName: "N"))
-    var trainingSize: Int?
-
-    @Flag(help: "Enlarge the training set fivefold with copies shifted one pixel up, down, left and right.")
-    var expand = false
 
     @Flag(help: ArgumentHelp(
         "Record how fast each layer learns, before training and after each epoch: ‖∂C/∂bˡ‖ = ‖δˡ‖ and ‖∂C/∂wˡ‖ over a fixed sample of training images, and the share of saturated neurons (σ′(z) below --saturation-threshold)."))
@@ -75,29 +45,10 @@ struct Train: ParsableCommand {
     @Option(help: "σ′(z) below this counts as saturated in the learning-speed report.")
     var saturationThreshold = 0.01
 
-    @Option(help: ArgumentHelp("Save the trained network, its training configuration and history (backprop's format, .json).", valueName: "file"))
-    var save: String?
-
-    @Option(help: ArgumentHelp("Also save the network in network2.py's JSON format (sigmoid networks, quadratic or cross-entropy cost; .json).", valueName: "file"))
-    var saveNetwork2: String?
-
-    @Option(help: ArgumentHelp("Also save the network as safetensors (.safetensors), for numpy, PyTorch and other tools.", valueName: "file"))
-    var saveSafetensors: String?
-
-    @Option(help: "Which network --save, --save-network2 and --save-safetensors write.")
-    var keep = Keep.last
-
-    @Option(help: ArgumentHelp("Write the run to this file (.json) after every epoch, so that --resume can continue it. A resumed run checkpoints to its --resume file unless this names another.", valueName: "file"))
-    var checkpoint: String?
+    @OptionGroup var outputs: TrainOutputOptions
 
     @Option(help: ArgumentHelp("Continue the run saved in this checkpoint with its own settings and data; the result equals an uninterrupted run, bit for bit. Only --epochs may change it (to extend the run); other settings that differ from the saved run's are refused.", valueName: "file"))
     var resume: String?
-
-    @Option(help: ArgumentHelp("Write the per-epoch history: .csv or .json.", valueName: "file"))
-    var history: String?
-
-    @Option(help: ArgumentHelp("Draw the learning curves after training: .svg or .png.", valueName: "file"))
-    var plot: String?
 
     enum DivergenceAction: String, ExpressibleByArgument, CaseIterable {
         case stop, halve
@@ -110,16 +61,11 @@ struct Train: ParsableCommand {
     @Option(help: "What to do when the network's output or weights stop being finite numbers.")
     var onDivergence = DivergenceAction.stop
 
-    @OptionGroup var data: DataOptions
-
     @OptionGroup var engineOption: EngineOption
 
     /// The settings in force for a new run: the ones given, else the book's chapter 1 defaults.
     var layerSizes: [Int] { layers?.sizes ?? [784, 30, 10] }
-    var epochCount: Int { epochs ?? 30 }
-    var miniBatch: Int { miniBatchSize ?? 10 }
     var seedValue: UInt64 { seed ?? 2 }
-    var evaluationSet: EvaluationSet { evaluateOn ?? .test }
 
     func validate() throws {
         let sizes = layerSizes
@@ -133,13 +79,6 @@ struct Train: ParsableCommand {
             throw ValidationError("--layers: the output layer must have \(MNIST.classCount) neurons, one per digit, got \(sizes.last!)")
         }
         try LayerSizes(sizes).checkFitsInMemory()
-        guard epochCount > 0 else { throw ValidationError("--epochs must be at least 1, got \(epochCount)") }
-        guard miniBatch > 0 else {
-            throw ValidationError("--mini-batch-size must be at least 1, got \(miniBatch)")
-        }
-        if let eta, !(eta > 0 && eta.isFinite) {
-            throw ValidationError("--eta (η) must be a positive number, got \(eta)")
-        }
         guard learningSpeedSample > 0 else {
             throw ValidationError("--learning-speed-sample must be at least 1, got \(learningSpeedSample)")
         }
@@ -147,18 +86,11 @@ struct Train: ParsableCommand {
             throw ValidationError("--saturation-threshold must be positive, got \(saturationThreshold)")
         }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be from 1 to 256, got \(threads)") }
-        if let trainingSize {
-            guard trainingSize >= 1 else { throw ValidationError("--training-size must be at least 1, got \(trainingSize)") }
-            guard trainingSize <= Self.trainingImageCount else {
-                throw ValidationError("--training-size: MNIST has \(grouped(Self.trainingImageCount)) training images (the other "
-                                      + "10,000 of its 60,000 are the validation set), got \(grouped(trainingSize))")
-            }
-        }
         try outputCheck.verify()
         if let resume {
             // The saved run's settings meet the options here, before any data is read.
             let (run, settings) = try savedRun(resume)
-            try validateResumed(run, data: settings)
+            try validateResumed(run, settings: settings)
         } else {
             try validateNewRun()
         }
@@ -166,7 +98,7 @@ struct Train: ParsableCommand {
 
     /// Checks that concern the settings of a run that starts now (a resumed run has its own).
     func validateNewRun() throws {
-        let evaluating = evaluationSet != .none
+        let evaluating = data.evaluationSet != .none
         if (options.halveEtaAfter != nil || options.earlyStopping != nil) && !evaluating {
             throw ValidationError("--halve-eta-after and --early-stopping watch evaluation accuracy: they need --evaluate-on test or validation")
         }
@@ -175,14 +107,14 @@ struct Train: ParsableCommand {
         if options.monitor != nil, !evaluating, monitoring.evaluatesEvaluationData {
             throw ValidationError("--monitor: evaluation-accuracy and evaluation-cost need evaluation images, but --evaluate-on is none")
         }
-        if plot != nil, !evaluating, !monitoring.evaluatesTrainingData {
+        if outputs.plot != nil, !evaluating, !monitoring.evaluatesTrainingData {
             throw ValidationError("--plot: nothing to draw with --evaluate-on none; evaluate on test or validation images, "
                                   + "or add --monitor training-accuracy or training-cost")
         }
-        if keep == .best, !evaluating {
+        if outputs.keep == .best, !evaluating {
             throw ValidationError("--keep best picks the epoch with the best evaluation accuracy: it needs --evaluate-on test or validation")
         }
-        if saveNetwork2 != nil {
+        if outputs.saveNetwork2 != nil {
             let activations = Array(repeating: options.hiddenActivation, count: layerSizes.count - 2) + [options.outputActivationValue]
             if let problem = Network2Format.problem(activations: activations, cost: options.costValue) {
                 throw ValidationError("--save-network2: \(problem)")
@@ -191,7 +123,7 @@ struct Train: ParsableCommand {
     }
 
     /// Where the run is checkpointed: `--checkpoint`, else a resumed run's own file.
-    var checkpointPath: String? { checkpoint ?? resume }
+    var checkpointPath: String? { outputs.checkpoint ?? resume }
 
     /// Every file the command reads or writes. A resumed run checkpoints to its own file unless
     /// `--checkpoint` names another, so that file is an output too.
@@ -199,26 +131,22 @@ struct Train: ParsableCommand {
         let checkpointIsResume = checkpointPath.map(OutputCheck.identity) == resume.map(OutputCheck.identity)
         return OutputCheck(
             inputs: checkpointIsResume ? [] : [("--resume", resume)],
-            outputs: [(checkpoint == nil ? "--resume (checkpointed after every epoch)" : "--checkpoint", checkpointPath, ["json"]),
-                      ("--save", save, ["json"]), ("--save-network2", saveNetwork2, ["json"]),
-                      ("--save-safetensors", saveSafetensors, ["safetensors"]),
-                      ("--history", history, ["json", "csv"]), ("--plot", plot, ["svg", "png"])])
+            outputs: [(outputs.checkpoint == nil ? "--resume (checkpointed after every epoch)" : "--checkpoint", checkpointPath, ["json"]),
+                      ("--save", outputs.save, ["json"]), ("--save-network2", outputs.saveNetwork2, ["json"]),
+                      ("--save-safetensors", outputs.saveSafetensors, ["safetensors"]),
+                      ("--history", outputs.history, ["json", "csv"]), ("--plot", outputs.plot, ["svg", "png"])])
     }
 
     func run() throws {
         BLASBackend.threadCount = threads
         let clock = ContinuousClock()
         let resumed = try resume.map { _ in try resumeRun() }
-        // The test images only when the run evaluates on them: the two train files suffice otherwise.
-        let usesTest = (resumed?.1.evaluationSet ?? evaluationSet.rawValue) == EvaluationSet.test.rawValue
         var mnist: MNIST? = nil
-        let loadTime = try clock.measure {
-            mnist = try MNIST(directory: data.resolvedDirectory, includingTest: usesTest)
-        }
+        let loadTime = try clock.measure { mnist = try data.load(for: resumed?.1) }
 
         var (run, settings) = try resumed ?? startRun(mnist!)
-        let trainingData = trainingData(mnist!, settings)
-        let evaluationData = evaluationData(mnist!, settings)
+        let trainingData = TrainingDataOptions.trainingData(mnist!, settings)
+        let evaluationData = TrainingDataOptions.evaluationData(mnist!, settings)
         guard trainingData.count == run.trainingSetSize else {
             throw CLIError("the checkpoint trained on \(run.trainingSetSize) images, but \(trainingData.count) are here")
         }
@@ -275,7 +203,7 @@ struct Train: ParsableCommand {
                 try handle(error, run: &run, settings: settings, checkpoint: checkpoint)
                 continue
             }
-            if keep == .best, run.history.bestEpoch?.epoch == run.nextEpoch - 1 { best = run }
+            if outputs.keep == .best, run.history.bestEpoch?.epoch == run.nextEpoch - 1 { best = run }
             if let checkpoint, !writeCheckpoint(run, settings: settings, to: checkpoint) { checkpointFailed = true }
         }
         if let reason = run.stopReason { printLine("Stopped early: \(reason)") }
@@ -286,11 +214,11 @@ struct Train: ParsableCommand {
         } else {
             printLine("Training took \(fixed(run.history.trainingSeconds, places: 2)) s")
         }
-        if keep == .best, best == nil, let bestEpoch = run.history.bestEpoch, bestEpoch.epoch < run.nextEpoch - 1 {
+        if outputs.keep == .best, best == nil, let bestEpoch = run.history.bestEpoch, bestEpoch.epoch < run.nextEpoch - 1 {
             warn("--keep best: the best epoch, \(bestEpoch.epoch), ran before this run resumed, and its network is not in the "
                  + "checkpoint; the last epoch's network is saved instead")
         }
-        let kept = keep == .best ? best ?? run : run
+        let kept = outputs.keep == .best ? best ?? run : run
         let everythingSaved = writeOutputs(kept: kept, full: run, settings: settings)
         if !everythingSaved || checkpointFailed { throw ExitCode.failure }
     }

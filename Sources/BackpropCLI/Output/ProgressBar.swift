@@ -54,19 +54,3 @@ struct ProgressBar {
         FileHandle.standardError.write(Data(text.utf8))
     }
 }
-
-/// A time to wait, as precisely as it is worth saying: "0.25 s", "42 s", "7 min", "3.5 h".
-func roughDuration(_ seconds: Double) -> String {
-    switch seconds {
-    case ..<10: fixed(seconds, places: 2) + " s"
-    case ..<120: fixed(seconds, places: 0) + " s"
-    case ..<7200: fixed(seconds / 60, places: 0) + " min"
-    default: fixed(seconds / 3600, places: 1) + " h"
-    }
-}
-
-/// Prints a line to standard output at once, even when it is a pipe.
-func printLine(_ line: String) {
-    print(line)
-    fflush(nil)  // all C streams, stdout among them
-}

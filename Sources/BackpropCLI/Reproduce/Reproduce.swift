@@ -52,7 +52,7 @@ struct Reproduce: ParsableCommand {
 
     func run() throws {
         BLASBackend.threadCount = 1
-        let mnist = try MNIST(directory: data.resolvedDirectory)
+        let mnist = try data.loadAll()
         let names = only.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
         let experiments = BookExperiment.all.filter { names?.contains($0.name) ?? true }
         let report = ReproduceReport(markdown: markdown, quick: quick, firstSeed: seed)
@@ -84,7 +84,7 @@ struct Reproduce: ParsableCommand {
             epochs: epochs, miniBatchSize: experiment.miniBatchSize, eta: experiment.eta,
             regularization: experiment.lambda > 0 ? .l2(lambda: experiment.lambda) : .none)
         let training = mnist.training[0..<experiment.trainingCount]
-        let evaluation = experiment.evaluationSet == "test" ? mnist.test : mnist.validation
+        let evaluation = mnist[experiment.evaluationSet]
         var run = try TrainingRun(network: network, configuration: sgd, trainingData: training,
                                   evaluationData: evaluation, generator: generator)
         let count = range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)–\(range.upperBound)"

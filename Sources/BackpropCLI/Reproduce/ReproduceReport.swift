@@ -27,8 +27,8 @@ struct ReproduceReport {
         let difference = best.accuracy - e.book
         var line = "\(e.name): \(e.configuration) — book \(percent(e.book))\(e.note.isEmpty ? "" : " (\(e.note))"), ours \(percent(best.accuracy)) "
         line += spread.runs.count > 1
-            ? "(best of \(seedRange(spread)): seed \(best.seed), epoch \(best.epoch), \(e.evaluationSet)) "
-            : "(epoch \(best.epoch), \(e.evaluationSet)) "
+            ? "(best of \(seedRange(spread)): seed \(best.seed), epoch \(best.epoch), \(e.evaluationSet.rawValue)) "
+            : "(epoch \(best.epoch), \(e.evaluationSet.rawValue)) "
         line += "\(difference >= 0 ? "+" : "")\(fixed(difference, places: 2)) \(mark(spread))"
         if spread.runs.count > 1 { line += "; \(spreadSummary(spread))" }
         printLine(line + " in \(fixed(spread.seconds, places: 1)) s")
@@ -67,7 +67,7 @@ struct ReproduceReport {
                       + "| \(percent(best.accuracy)) \(mark(spread)) "
                       + "| \(many ? "\(seedRange(spread)) (\(best.seed))" : "\(best.seed)") "
                       + "| \(many ? "\(percent(spread.median)), \(percent(spread.worst))" : "–") "
-                      + "| \(spread.stalledCount) | \(e.evaluationSet), \(figure) | \(fixed(spread.seconds, places: 1)) |")
+                      + "| \(spread.stalledCount) | \(e.evaluationSet.rawValue), \(figure) | \(fixed(spread.seconds, places: 1)) |")
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Backprop
 
+/// The engine on the command line: `--engine blas`.
 extension Engine: ExpressibleByArgument {
     public static var allValueDescriptions: [String: String] {
         ["automatic": "the kernels with the best instruction set where they apply, else BLAS, else the reference path",
@@ -8,12 +9,4 @@ extension Engine: ExpressibleByArgument {
          "blas": "the matrix path over BLAS",
          "portable": "the plain C kernels", "avx2": "the AVX2 kernels", "avx512": "the AVX-512 kernels"]
     }
-}
-
-/// Which code runs the network: `--engine`.
-struct EngineOption: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Which code trains and evaluates (default: automatic).",
-        discussion: "Each falls back to the next that applies: kernels → blas → reference. The header line of train says which runs."))
-    var engine: Engine = .automatic
 }

@@ -1,35 +1,6 @@
 import ArgumentParser
 import Backprop
 
-/// Choices on the command line are spelled with hyphens ("cross-entropy", "standard-normal").
-extension HyphenatedCaseNames where Self: ExpressibleByArgument {
-    public init?(argument: String) { self.init(anySpelling: argument) }
-    public static var allValueStrings: [String] { allCases.map(\.hyphenatedName) }
-    public var defaultValueDescription: String { hyphenatedName }
-}
-
-extension Cost: ExpressibleByArgument {
-    public static var allValueDescriptions: [String: String] {
-        ["quadratic": "C = ½‖y − aᴸ‖², chapter 1's cost",
-         "cross-entropy": "C = −Σⱼ [yⱼ ln aⱼᴸ + (1 − yⱼ) ln(1 − aⱼᴸ)], which does not learn slowly when σ saturates",
-         "log-likelihood": "C = −ln aᵧᴸ, for softmax outputs"]
-    }
-}
-
-extension Activation: ExpressibleByArgument {
-    public static var allValueDescriptions: [String: String] {
-        ["sigmoid": "σ(z) = 1/(1 + e⁻ᶻ), the book's neuron", "linear": "σ(z) = z",
-         "tanh": "σ(z) = tanh z", "relu": "σ(z) = max(0, z)",
-         "softmax": "aⱼ = eᶻʲ/Σₖ eᶻᵏ, output layer only"]
-    }
-}
-
-extension WeightInitializer: ExpressibleByArgument {
-    public static var allValueDescriptions: [String: String] {
-        ["standard-normal": "weights N(0, 1), chapter 1", "scaled-normal": "weights N(0, 1/n_in), chapter 3"]
-    }
-}
-
 /// Chapter 3's choices for `backprop train`: cost, activations, initialization, regularization,
 /// momentum, dropout, schedule and what to monitor.
 struct TrainingOptions: ParsableArguments {

@@ -4,14 +4,6 @@ import Datasets
 
 /// Which example to feed the network: given numbers, or an MNIST image.
 struct ExampleOptions: ParsableArguments {
-    enum Split: String, ExpressibleByArgument, CaseIterable {
-        case training, validation, test
-        static var allValueDescriptions: [String: String] {
-            ["training": "the first 50,000 of MNIST's 60,000 training images",
-             "validation": "the last 10,000 of the training images, held out", "test": "MNIST's 10,000 test images"]
-        }
-    }
-
     @Option(parsing: .unconditional, help: ArgumentHelp("The input x, comma-separated (instead of an MNIST image).", valueName: "values"))
     var input: String?
 
@@ -22,7 +14,7 @@ struct ExampleOptions: ParsableArguments {
     var index = 0
 
     @Option(help: "The MNIST split the image comes from.")
-    var split = Split.training
+    var split = MNIST.Split.training
 
     @OptionGroup var data: DataOptions
 
@@ -47,7 +39,7 @@ struct ExampleOptions: ParsableArguments {
             throw ValidationError("an MNIST image needs a network with \(MNIST.inputSize) inputs and \(MNIST.classCount) outputs; "
                                   + "for this one give --input and --target")
         }
-        let set = try split.load(from: data.resolvedDirectory)
+        let set = try data.load(split)
         guard index < set.count else {
             throw ValidationError("--index \(index) is past the \(set.count) \(split.rawValue) images")
         }
@@ -60,55 +52,6 @@ struct ExampleOptions: ParsableArguments {
                 throw ValidationError("\(what): \"\(item)\" is not a number")
             }
             return value
-        }
-    }
-}
-
-extension ExampleOptions.Split {
-    /// The same split as the data set names it.
-    var mnistSplit: MNIST.Split {
-        switch self {
-        case .training: .training
-        case .validation: .validation
-        case .test: .test
-        }
-    }
-
-    /// This split's images, read from only the files it needs (the test images need only the two
-    /// t10k files).
-    func load(from directory: String) throws -> LabelledData {
-        try MNIST.load(mnistSplit, directory: directory)
-    }
-
-    /// This split's images from the whole data set.
-    func data(in mnist: MNIST) -> LabelledData {
-        switch self {
-        case .training: mnist.training
-        case .validation: mnist.validation
-        case .test: mnist.test
-        }
-    }
-}
-
-/// Floating-point precision for inspection commands.
-enum Precision: String, ExpressibleByArgument, CaseIterable {
-    case float, double
-    static var allValueDescriptions: [String: String] {
-        ["float": "32-bit, as training runs", "double": "64-bit, for exact comparisons"]
-    }
-}
-
-/// A command that works in either precision: `run()` calls `run(Float.self)` or `run(Double.self)`.
-protocol PrecisionCommand: ParsableCommand {
-    var precision: Precision { get }
-    func run<Scalar: BLASScalar>(_: Scalar.Type) throws
-}
-
-extension PrecisionCommand {
-    func run() throws {
-        switch precision {
-        case .float: try run(Float.self)
-        case .double: try run(Double.self)
         }
     }
 }

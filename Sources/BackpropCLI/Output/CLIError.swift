@@ -1,0 +1,5 @@
+/// An error the command line reports as it is, with exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

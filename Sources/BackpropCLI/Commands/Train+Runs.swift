@@ -17,7 +17,7 @@ extension Train {
             layerSizes: layerSizes, activation: options.hiddenActivation, outputActivation: options.outputActivationValue,
             cost: options.costValue, initializer: options.initializationValue, using: &generator)
         let sgd = StochasticGradientDescent(
-            epochs: learning.epochCount, miniBatchSize: learning.miniBatch, eta: learning.learningRate,
+            epochs: learning.epochCount, miniBatchSize: learning.miniBatch, eta: learning.etaValue,
             regularization: options.regularizationValue, momentum: options.momentumValue, dropout: options.dropoutValue,
             halveEtaAfter: options.halveEtaAfter, earlyStoppingPatience: options.earlyStopping,
             monitoring: try options.monitoring())

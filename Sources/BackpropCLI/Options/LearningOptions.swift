@@ -15,7 +15,7 @@ struct LearningOptions: ParsableArguments {
     /// The settings in force for a new run: the ones given, else the book's chapter 1 defaults.
     var epochCount: Int { epochs ?? 30 }
     var miniBatch: Int { miniBatchSize ?? 10 }
-    var learningRate: Double { eta ?? 3.0 }
+    var etaValue: Double { eta ?? 3.0 }
 
     func validate() throws {
         guard epochCount > 0 else { throw ValidationError("--epochs must be at least 1, got \(epochCount)") }

@@ -27,6 +27,11 @@ where Self.RawSignificand: FixedWidthInteger {
     /// y ← alpha·x + y over `count` contiguous elements (BLAS `axpy`).
     static func axpy(count: Int, alpha: Self, x: UnsafePointer<Self>, y: UnsafeMutablePointer<Self>)
 
+    /// z += bias, a = σ(z) and σ′(z) for `count` weighted inputs of a sigmoid layer (see
+    /// ``Activation``): vector code for `Float`, a plain loop otherwise.
+    static func sigmoidWithBias(_ bias: Self, count: Int, z: UnsafeMutablePointer<Self>,
+                                a: UnsafeMutablePointer<Self>, sigmaPrime: UnsafeMutablePointer<Self>)
+
     /// `network` packed for the kernels with instruction set `engine`, or nil where the kernels do
     /// not run it (they run `Float` only; see ``Engine``).
     static func packedForKernels(_ network: Network<Self>, optimizer: Optimizer<Self>?, capacity: Int,

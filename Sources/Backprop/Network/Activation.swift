@@ -56,17 +56,8 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
         a: UnsafeMutablePointer<Scalar>, sigmaPrime: UnsafeMutablePointer<Scalar>
     ) {
         switch self {
-        case .sigmoid where Scalar.self == Float.self:  // vector code: a third of libm's time
-            let float = { (p: UnsafeMutablePointer<Scalar>) in UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self) }
-            bp_sigmoid_with_bias(float(z), unsafeBitCast(bias, to: Float.self), float(a), float(sigmaPrime), count)
         case .sigmoid:
-            for i in 0..<count {
-                let zi = z[i] + bias
-                let s = 1 / (1 + Scalar.exp(-zi))
-                z[i] = zi
-                a[i] = s
-                sigmaPrime[i] = s * (1 - s)
-            }
+            Scalar.sigmoidWithBias(bias, count: count, z: z, a: a, sigmaPrime: sigmaPrime)
         case .linear, .tanh, .relu, .softmax:
             for i in 0..<count {
                 let zi = z[i] + bias
@@ -83,5 +74,27 @@ extension Activation {
     /// still writes the case name.
     public init(from decoder: Decoder) throws {
         self = try Activation(decodingAnySpelling: decoder, kind: "activation")
+    }
+}
+
+extension BLASScalar {
+    /// z += bias, a = σ(z) and σ′(z) = a(1 − a) for `count` weighted inputs, one at a time.
+    public static func sigmoidWithBias(_ bias: Self, count: Int, z: UnsafeMutablePointer<Self>,
+                                       a: UnsafeMutablePointer<Self>, sigmaPrime: UnsafeMutablePointer<Self>) {
+        for i in 0..<count {
+            let zi = z[i] + bias
+            let s = 1 / (1 + Self.exp(-zi))
+            z[i] = zi
+            a[i] = s
+            sigmaPrime[i] = s * (1 - s)
+        }
+    }
+}
+
+extension Float {
+    /// The kernels' vector code: a third of libm's time.
+    public static func sigmoidWithBias(_ bias: Float, count: Int, z: UnsafeMutablePointer<Float>,
+                                       a: UnsafeMutablePointer<Float>, sigmaPrime: UnsafeMutablePointer<Float>) {
+        bp_sigmoid_with_bias(z, bias, a, sigmaPrime, count)
     }
 }

@@ -1,4 +1,4 @@
-import Backprop
+@testable import Backprop
 import Foundation
 import Testing
 
@@ -85,6 +85,21 @@ struct LayerKindTests {
             .train(&network, on: data, using: &generator, engine: .automatic)
         #expect(network.evaluate(on: data).cost < before / 2)
         #expect(network.layers[0].weights != Self.mixedNetwork().layers[0].weights)
+    }
+
+    @Test("Learning speed is measured by the reference path where the matrix path cannot run, and agrees with it where it can")
+    func learningSpeedByExample() {
+        let data = LabelledData(inputSize: 4, classCount: 3, inputBytes: (0..<60).map { UInt8($0 * 37 % 256) },
+                                labels: (0..<15).map { UInt8($0 % 3) })
+        let monitor = LearningSpeedMonitor(sample: data, saturationThreshold: 0.2)
+        let dense = randomNetwork([4, 5, 3], seed: 8)
+        let matrix = monitor.measure(dense), byExample = monitor.measureByExample(dense)
+        expectClose(byExample.weightGradientNorms, matrix.weightGradientNorms, tolerance: 1e-12, "‖∂C/∂w‖")
+        expectClose(byExample.biasGradientNorms, matrix.biasGradientNorms, tolerance: 1e-12, "‖∂C/∂b‖")
+        #expect(byExample.saturatedShare == matrix.saturatedShare)
+        #expect(byExample.wronglySaturatedOutputShare == matrix.wronglySaturatedOutputShare)
+        let mixed = monitor.measure(Self.mixedNetwork())
+        #expect(mixed.weightGradientNorms.count == 2 && mixed.weightGradientNorms.allSatisfy { $0 > 0 })
     }
 
     @Test("A model file naming a kind this build does not know is refused by name")

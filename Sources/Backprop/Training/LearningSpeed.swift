@@ -38,6 +38,7 @@ public struct LearningSpeedMonitor: Sendable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func measure<Scalar: BLASScalar>(_ network: Network<Scalar>) -> LearningSpeed {
+        guard network.denseLayers != nil else { return measureByExample(network) }
         var batch = MiniBatch<Scalar>(layerSizes: network.layerSizes, size: sample.count)
         batch.load(sample, indices: Array(0..<sample.count)[...])
         let gradient = batch.gradient(of: network)
@@ -59,5 +60,34 @@ public struct LearningSpeedMonitor: Sendable {
             weightGradientNorms: gradient.nablaW.map { norm($0.elements) },
             saturatedShare: saturated,
             wronglySaturatedOutputShare: Double(wrong) / Double(output.elements.count))
+    }
+
+    /// The same measurement by the per-example reference path, for networks with layers the
+    /// matrix path does not run: the gradient averaged over the sample's backward passes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func measureByExample<Scalar: BLASScalar>(_ network: Network<Scalar>) -> LearningSpeed {
+        let m = sample.count, threshold = Scalar(saturationThreshold)
+        var nablaW = network.layers.map { [Double](repeating: 0, count: $0.weights.elements.count) }
+        var nablaB = network.layers.map { [Double](repeating: 0, count: $0.biases.count) }
+        var saturated = [Int](repeating: 0, count: network.layers.count), wrong = 0
+        for example in 0..<m {
+            let pass = network.backpropagate(input: sample.input(example), target: sample.target(example))
+            for l in network.layers.indices {
+                for (i, g) in pass.nablaW[l].elements.enumerated() { nablaW[l][i] += Double(g) / Double(m) }
+                for (j, g) in pass.nablaB[l].enumerated() { nablaB[l][j] += Double(g) / Double(m) }
+                saturated[l] += pass.sigmaPrime[l].filter { $0 < threshold }.count
+            }
+            let last = network.layers.count - 1
+            for j in pass.output.indices where pass.sigmaPrime[last][j] < threshold
+                && abs(pass.output[j] - pass.target[j]) > Scalar(0.5) {
+                wrong += 1
+            }
+        }
+        func norm(_ values: [Double]) -> Double { values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        return LearningSpeed(
+            biasGradientNorms: nablaB.map(norm), weightGradientNorms: nablaW.map(norm),
+            saturatedShare: network.layers.indices.map { Double(saturated[$0]) / Double(network.layers[$0].neurons * m) },
+            wronglySaturatedOutputShare: Double(wrong) / Double(network.outputSize * m))
     }
 }

@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Backprop", targets: ["Backprop"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Pictures", targets: ["Pictures"]),
+        .library(name: "Runs", targets: ["Runs"]),
         .executable(name: "backprop", targets: ["BackpropCLI"]),
     ],
     dependencies: [
@@ -16,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // `swift package generate-documentation` builds the DocC catalog in Sources/Backprop/Backprop.docc.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries: BLAS for the matrix products, libdeflate and zlib for gzipped data
@@ -56,6 +58,9 @@ let package = Package(
             ]
         ),
 
+        // Library: the runs store, every training run's settings and epochs in SQLite (through GRDB).
+        .target(name: "Runs", dependencies: ["Backprop", .product(name: "GRDB", package: "GRDB.swift")]),
+
         // Library: pictures of runs and networks, as SVG and PNG (zlib compresses the PNGs).
         .target(name: "Pictures", dependencies: ["Backprop", "CZlib"]),
 
@@ -66,6 +71,7 @@ let package = Package(
                 "Backprop",
                 "Datasets",
                 "Pictures",
+                "Runs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -90,6 +96,7 @@ let package = Package(
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"], exclude: ["Fixtures"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Backprop", "CZlib"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Backprop"], exclude: ["Snapshots"]),
+        .testTarget(name: "RunsTests", dependencies: ["Runs", "Backprop"]),
         .testTarget(name: "CLITests", dependencies: ["BackpropCLI", "Backprop", "Datasets"]),
     ]
 )

@@ -8,6 +8,7 @@ func runBackprop(_ arguments: [String], environment: [String: String] = [:]) thr
     process.executableURL = directory.appendingPathComponent("backprop")
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
+    env["BACKPROP_RUNS"] = "none"  // tests that want a runs store name one
     env.merge(environment) { $1 }
     process.environment = env
     let out = Pipe(), err = Pipe()

@@ -10,6 +10,7 @@ func runBackpropOnTerminal(_ arguments: [String], environment: [String: String] 
     process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
     process.arguments = ["-qec", command, "/dev/null"]
     var env = ProcessInfo.processInfo.environment
+    env["BACKPROP_RUNS"] = "none"  // tests that want a runs store name one
     env.removeValue(forKey: "NO_COLOR")
     env["TERM"] = "xterm"
     env.merge(environment) { $1 }

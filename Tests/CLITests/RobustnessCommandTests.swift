@@ -6,6 +6,7 @@ func startBackprop(_ arguments: [String]) throws -> (Process, Pipe) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("backprop")
     process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(["BACKPROP_RUNS": "none"]) { $1 }
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice

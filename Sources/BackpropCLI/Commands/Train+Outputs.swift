@@ -108,7 +108,8 @@ extension Train {
 
     /// An interrupted epoch saves the run and exits 130 or 143; a divergence halves η and goes
     /// on when asked to, else ends the command with the error.
-    func handle(_ error: TrainingError, run: inout TrainingRun<Float>, settings: DataSettings, checkpoint: String?) throws {
+    func handle(_ error: TrainingError, run: inout TrainingRun<Float>, settings: DataSettings, checkpoint: String?,
+                recorder: RunRecorder?) throws {
         switch error {
         case .interrupted(let epoch, let done, let total):
             let signal = Signals.received ?? SIGINT
@@ -121,12 +122,14 @@ extension Train {
                 message += " (without --checkpoint nothing was saved)"
             }
             printLine(message)
+            recorder?.finish(.interrupted, modelPath: nil)
             Foundation.exit(Signals.exitStatus(for: signal))
         case .diverged where onDivergence == .halve && run.optimizer.eta > run.configuration.eta / 1024:
             run.optimizer.halveEta()
             printLine(error.description.replacingOccurrences(of: " Try a smaller learning rate η.", with: "")
                       + " Halving η to \(run.optimizer.eta) and redoing epoch \(run.nextEpoch) from the state before it.")
         default:
+            if case .diverged = error { recorder?.finish(.diverged, modelPath: nil) }
             throw error
         }
     }

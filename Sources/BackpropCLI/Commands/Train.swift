@@ -174,6 +174,7 @@ struct Train: ParsableCommand {
             printLine("Before training: " + Self.describe(initial))
         }
 
+        let recorder = RunRecorder.start(run, engine: engine, modelPath: outputs.save)
         var bar = ProgressBar()
         var accuracies = run.history.epochs.compactMap { $0.evaluation?.accuracy }
         var best: TrainingRun<Float>? = nil
@@ -196,11 +197,12 @@ struct Train: ParsableCommand {
                             if let accuracy = record.evaluation?.accuracy { accuracies.append(accuracy) }
                             printLine(Self.describe(record, monitoring: configuration.monitoring))
                             if let speed = record.learningSpeed { printLine("  " + Self.describe(speed)) }
+                            recorder?.record(record)
                         }
                     })
             } catch {
                 bar.clear()
-                try handle(error, run: &run, settings: settings, checkpoint: checkpoint)
+                try handle(error, run: &run, settings: settings, checkpoint: checkpoint, recorder: recorder)
                 continue
             }
             if outputs.keep == .best, run.history.bestEpoch?.epoch == run.nextEpoch - 1 { best = run }
@@ -220,6 +222,7 @@ struct Train: ParsableCommand {
         }
         let kept = outputs.keep == .best ? best ?? run : run
         let everythingSaved = writeOutputs(kept: kept, full: run, settings: settings)
+        recorder?.finish(run.stopReason == nil ? .finished : .stopped, modelPath: everythingSaved ? outputs.save : nil)
         if !everythingSaved || checkpointFailed { throw ExitCode.failure }
     }
 

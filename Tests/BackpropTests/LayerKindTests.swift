@@ -25,7 +25,7 @@ struct ElementwiseLayer<Scalar: BLASScalar>: LayerKind {
     }
     func activate(_ z: [Scalar]) -> [Scalar] { z.map { activation.value($0) } }
     func activationDerivative(_ z: [Scalar]) -> [Scalar] { z.map { activation.derivative($0) } }
-    func errorAtInput(_ delta: [Scalar]) -> [Scalar] { delta.indices.map { weights.elements[$0] * delta[$0] } }
+    func errorAtInput(_ delta: [Scalar], input _: [Scalar]) -> [Scalar] { delta.indices.map { weights.elements[$0] * delta[$0] } }
     func biasGradient(_ delta: [Scalar]) -> [Scalar] { delta }
     func weightGradient(_ delta: [Scalar], input aPrevious: [Scalar]) -> Matrix<Scalar> {
         Matrix(rows: delta.count, columns: 1, elements: delta.indices.map { delta[$0] * aPrevious[$0] })

@@ -64,7 +64,7 @@ extension Network {
         for l in stride(from: last, through: 0, by: -1) {
             if l < last {
                 // BP2: δˡ = ((wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ); the layer above carries δ back to its input.
-                deltas[l] = zip(layers[l + 1].errorAtInput(deltas[l + 1]), sigmaPrimes[l]).map { $0 * $1 }
+                deltas[l] = zip(layers[l + 1].errorAtInput(deltas[l + 1], input: activations[l]), sigmaPrimes[l]).map { $0 * $1 }
             }
             // BP4: ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, the outer product δˡ(aˡ⁻¹)ᵀ for a dense layer.
             nablaW[l] = layers[l].weightGradient(deltas[l], input: l == 0 ? x : activations[l - 1])

@@ -67,7 +67,7 @@ public struct DenseLayer<Scalar: BLASScalar>: LayerKind, Equatable, Sendable {
     /// (wˡ)ᵀδˡ, BP2's product.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func errorAtInput(_ delta: [Scalar]) -> [Scalar] { weights.transposedTimes(delta) }
+    public func errorAtInput(_ delta: [Scalar], input _: [Scalar]) -> [Scalar] { weights.transposedTimes(delta) }
 
     /// BP3: ∂C/∂bˡ = δˡ.
     public func biasGradient(_ delta: [Scalar]) -> [Scalar] { delta }

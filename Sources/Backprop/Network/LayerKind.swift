@@ -37,9 +37,10 @@ public protocol LayerKind<Scalar>: Codable, Equatable, Sendable {
     func activate(_ z: [Scalar]) -> [Scalar]
     /// σ′(zˡ), neuron by neuron.
     func activationDerivative(_ z: [Scalar]) -> [Scalar]
-    /// BP2's product: the error δˡ carried back to the layer's input, ∂C/∂aˡ⁻¹ — (wˡ)ᵀδˡ for a
-    /// dense layer. The layer before multiplies it by its own σ′(zˡ⁻¹).
-    func errorAtInput(_ delta: [Scalar]) -> [Scalar]
+    /// BP2's product: the error δˡ carried back to the layer's input aˡ⁻¹, ∂C/∂aˡ⁻¹ — (wˡ)ᵀδˡ for
+    /// a dense layer; a pooling layer needs the input to know where each maximum was. The layer
+    /// before multiplies it by its own σ′(zˡ⁻¹).
+    func errorAtInput(_ delta: [Scalar], input aPrevious: [Scalar]) -> [Scalar]
     /// BP3: ∂C/∂bˡ from δˡ.
     func biasGradient(_ delta: [Scalar]) -> [Scalar]
     /// BP4: ∂C/∂wˡ from δˡ and aˡ⁻¹, shaped like ``weights``.

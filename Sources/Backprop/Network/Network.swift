@@ -21,15 +21,15 @@ public struct Network<Scalar: BLASScalar>: Equatable, Sendable {
     /// What makes these layers and cost not a network, if anything.
     public static func problem(layers: [any LayerKind<Scalar>], cost: Cost) -> String? {
         guard let output = layers.last else { return "a network needs at least one layer of weights" }
-        for (l, (previous, next)) in zip(layers, layers.dropFirst()).enumerated() {
-            if previous.neurons != next.inputs {
-                return "layer \(l + 2) has \(previous.neurons) neurons but layer \(l + 3) takes \(next.inputs) inputs"
-            }
-        }
         for (l, layer) in layers.enumerated() {
             if let problem = layer.problem(number: l + 2) { return problem }
             if layer.activation == .softmax && l != layers.count - 1 {
                 return "softmax is for the output layer only, not layer \(l + 2)"
+            }
+        }
+        for (l, (previous, next)) in zip(layers, layers.dropFirst()).enumerated() {
+            if previous.neurons != next.inputs {
+                return "layer \(l + 2) has \(previous.neurons) neurons but layer \(l + 3) takes \(next.inputs) inputs"
             }
         }
         if (0..<output.neurons).contains(where: { !cost.supports(output.activation(ofNeuron: $0)) }) || !cost.supports(output.activation) {
@@ -101,7 +101,9 @@ public struct Network<Scalar: BLASScalar>: Equatable, Sendable {
     /// The kinds of layer a model file may hold, by their ``LayerKind/kindName``, each with the
     /// code that reads one; a layer without a `"kind"` is dense. A new kind of layer is added here.
     public static var layerKinds: [(name: String, decode: (Decoder) throws -> any LayerKind<Scalar>)] {
-        [(DenseLayer<Scalar>.kindName, { try DenseLayer<Scalar>(from: $0) })]
+        [(DenseLayer<Scalar>.kindName, { try DenseLayer<Scalar>(from: $0) }),
+         (ConvolutionLayer<Scalar>.kindName, { try ConvolutionLayer<Scalar>(from: $0) }),
+         (MaxPoolingLayer<Scalar>.kindName, { try MaxPoolingLayer<Scalar>(from: $0) })]
     }
 
     public static func == (lhs: Network, rhs: Network) -> Bool {

@@ -76,7 +76,17 @@ public struct DenseLayer<Scalar: BLASScalar>: LayerKind, Equatable, Sendable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func weightGradient(_ delta: [Scalar], input aPrevious: [Scalar]) -> Matrix<Scalar> {
-        Matrix(rows: delta.count, columns: aPrevious.count, elements: delta.flatMap { d in aPrevious.map { d * $0 } })
+        let n = aPrevious.count
+        let elements = [Scalar](unsafeUninitializedCapacity: delta.count * n) { buffer, initialized in
+            aPrevious.withUnsafeBufferPointer { a in
+                for (j, d) in delta.enumerated() {
+                    let row = buffer.baseAddress! + j * n
+                    for k in 0..<n { row[k] = d * a[k] }
+                }
+            }
+            initialized = delta.count * n
+        }
+        return Matrix(rows: delta.count, columns: n, elements: elements)
     }
 
     public var hasUniformActivation: Bool { neuronActivations.isEmpty }

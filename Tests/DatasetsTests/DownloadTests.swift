@@ -97,7 +97,7 @@ struct DownloadTests {
         }
     }
 
-    @Test("A mirror that cannot be reached is a clear error, and nothing is written")
+    @Test("A mirror that cannot be reached is a clear error, and nothing is written, not even a folder")
     func unreachableMirror() async throws {
         let destination = try IDXFixtures()
         defer { destination.remove() }
@@ -105,14 +105,16 @@ struct DownloadTests {
         let closed = server!.baseURL
         server = nil  // stopped: nothing listens on its port any more
         do {
-            try await MNISTDownloader(mirror: closed).download(into: destination.directory + "/out")
+            try await MNISTDownloader(mirror: closed).download(into: destination.directory + "/out/data/mnist")
             Issue.record("the download should have failed")
         } catch let error as DownloadError {
             guard case .unreachable(let url, _) = error else { Issue.record("unexpected \(error)"); return }
             #expect(url == closed.absoluteString + "train-images-idx3-ubyte.gz")
             #expect(error.description.contains("--data DIR or MNIST_DIR"))
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: destination.directory + "/out").isEmpty)
+        // The folders it made for the files are gone again; the one that was there stays.
+        #expect(!FileManager.default.fileExists(atPath: destination.directory + "/out"))
+        #expect(FileManager.default.fileExists(atPath: destination.directory))
     }
 
     @Test("The real files match the published checksums",

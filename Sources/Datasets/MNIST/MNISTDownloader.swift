@@ -31,9 +31,38 @@ public struct MNISTDownloader: Sendable {
     ///
     /// - Parameter report: Called once per file with what happened.
     /// - Throws: ``DownloadError`` for a failed request or a wrong checksum; nothing is left
-    ///   half-written, and files already in place are not touched.
+    ///   half-written, files already in place are not touched, and folders this call created are
+    ///   removed again when no file was saved in them.
     public func download(into directory: String,
                          report: (MNIST.File, Outcome) -> Void = { _, _ in }) async throws {
+        let created = Self.firstMissingFolder(of: directory)
+        do {
+            try await downloadFiles(into: directory, report: report)
+        } catch {
+            if let created, Self.holdsNoFiles(created) { try? FileManager.default.removeItem(atPath: created) }
+            throw error
+        }
+    }
+
+    /// The outermost folder of `path` that does not exist yet, if any.
+    private static func firstMissingFolder(of path: String) -> String? {
+        var missing: String? = nil
+        var current = (path as NSString).standardizingPath
+        while !current.isEmpty, current != "/", !FileManager.default.fileExists(atPath: current) {
+            missing = current
+            current = (current as NSString).deletingLastPathComponent
+        }
+        return missing
+    }
+
+    /// Whether the folder at `path` holds only (empty) folders.
+    private static func holdsNoFiles(_ path: String) -> Bool {
+        guard let entries = FileManager.default.enumerator(atPath: path) else { return false }
+        for case let entry as String in entries where PathKind(of: path + "/" + entry) != .folder { return false }
+        return true
+    }
+
+    private func downloadFiles(into directory: String, report: (MNIST.File, Outcome) -> Void) async throws {
         switch PathKind(of: directory) {
         case .folder: break
         case .missing:

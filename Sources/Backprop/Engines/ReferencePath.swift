@@ -56,15 +56,3 @@ final class ReferencePath<Scalar: BLASScalar>: PreparedNetwork {
         values.withUnsafeBufferPointer { largest(of: $0.baseAddress!, count: $0.count, stride: 1) }
     }
 }
-
-extension Network {
-    /// zᴸ and aᴸ for input `x`.
-    func outputLayer(for x: [Scalar]) -> (z: [Scalar], a: [Scalar]) {
-        var a = x, z: [Scalar] = []
-        for layer in layers {
-            z = layer.weightedInput(a)
-            a = layer.activate(z)
-        }
-        return (z, a)
-    }
-}

@@ -37,12 +37,7 @@ extension Network {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func cost(input x: [Scalar], target y: [Scalar], nudge: (layer: Int, neuron: Int, dz: Scalar)? = nil) -> Scalar {
-        var a = x, z: [Scalar] = []
-        for (l, layer) in layers.enumerated() {
-            z = layer.weightedInput(a)
-            if let nudge, nudge.layer == l { z[nudge.neuron] += nudge.dz }
-            a = layer.activate(z)
-        }
+        let (z, a) = outputLayer(for: x, nudge: nudge)
         return cost.value(output: a, weightedInput: z, target: y, layer: layers[layers.count - 1])
     }
 

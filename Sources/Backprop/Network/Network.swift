@@ -76,11 +76,22 @@ public struct Network<Scalar: BLASScalar>: Equatable, Sendable {
     @_specialize(where Scalar == Double)
     public func feedforward(_ x: [Scalar]) -> [Scalar] {
         precondition(x.count == inputSize, "Input has \(x.count) values, the network takes \(inputSize)")
-        var a = x
-        for layer in layers {
-            a = layer.activate(layer.weightedInput(a))
+        return outputLayer(for: x).a
+    }
+
+    /// zᴸ and aᴸ for input `x`, with `nudge.dz` added to the weighted input of neuron
+    /// `nudge.neuron` in layer `nudge.layer` (an index into `layers`) when given: the demon of
+    /// ``probe(input:target:changing:by:)``.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func outputLayer(for x: [Scalar], nudge: (layer: Int, neuron: Int, dz: Scalar)? = nil) -> (z: [Scalar], a: [Scalar]) {
+        var a = x, z: [Scalar] = []
+        for (l, layer) in layers.enumerated() {
+            z = layer.weightedInput(a)
+            if let nudge, nudge.layer == l { z[nudge.neuron] += nudge.dz }
+            a = layer.activate(z)
         }
-        return a
+        return (z, a)
     }
 
     /// The same network in another precision.

@@ -87,19 +87,12 @@ extension Optimizer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     mutating func update(_ network: inout Network<Scalar>, nablaW: [Matrix<Scalar>], nablaB: [[Scalar]], examples m: Int) {
-        let scale = -stepEta / Scalar(m), decay = decay, mu = stepMomentum
-        func decayTerm(_ w: Scalar) -> Scalar {
-            switch regularization {
-            case .none: return 0
-            case .l2: return decay * w
-            case .l1: return decay * (w > 0 ? 1 : w < 0 ? -1 : 0)
-            }
-        }
+        let scale = -stepEta / Scalar(m), eta = stepEta, mu = stepMomentum
         for l in network.layers.indices {
             var w = network.layers[l].weights.elements, b = network.layers[l].biases
             var vw = velocity?.layers[l].weights.elements, vb = velocity?.layers[l].biases
             for i in w.indices {
-                let change = scale * nablaW[l].elements[i] - decayTerm(w[i])
+                let change = scale * nablaW[l].elements[i] - eta * regularization.gradient(weight: w[i], n: trainingSetSize)
                 if vw != nil {
                     vw![i] = mu * vw![i] + change
                     w[i] += vw![i]

@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Pictures", targets: ["Pictures"]),
         .library(name: "Runs", targets: ["Runs"]),
+        .library(name: "Lab", targets: ["Lab"]),
         .executable(name: "backprop", targets: ["BackpropCLI"]),
     ],
     dependencies: [
@@ -18,6 +19,8 @@ let package = Package(
         // `swift package generate-documentation` builds the DocC catalog in Sources/Backprop/Backprop.docc.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The lab's web server: small, no further dependencies, WebSockets included (docs/lab.md says why).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System libraries: BLAS for the matrix products, libdeflate and zlib for gzipped data
@@ -61,6 +64,13 @@ let package = Package(
         // Library: the runs store, every training run's settings and epochs in SQLite (through GRDB).
         .target(name: "Runs", dependencies: ["Backprop", .product(name: "GRDB", package: "GRDB.swift")]),
 
+        // Library: the lab, a local web server and page for watching and poking backpropagation.
+        .target(
+            name: "Lab",
+            dependencies: ["Backprop", "Datasets", "Runs", .product(name: "FlyingFox", package: "FlyingFox")],
+            resources: [.copy("Page")]
+        ),
+
         // Library: pictures of runs and networks, as SVG and PNG (zlib compresses the PNGs).
         .target(name: "Pictures", dependencies: ["Backprop", "CZlib"]),
 
@@ -72,6 +82,7 @@ let package = Package(
                 "Datasets",
                 "Pictures",
                 "Runs",
+                "Lab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -119,10 +119,13 @@ extension ModelFile {
 
     /// Writes the model to `path` atomically: an interrupted save leaves the previous file whole.
     public func save(to path: String) throws(PersistenceError) {
+        try AtomicFile.write(try encoded(path: path), to: path)
+    }
+
+    /// The file's bytes, as `save(to:)` writes them; `path` names the destination in errors.
+    public func encoded(path: String = "the model file") throws(PersistenceError) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data: Data
-        do { data = try encoder.encode(self) } catch { throw .cannotWrite(path: path, reason: "\(error)") }
-        try AtomicFile.write(data, to: path)
+        do { return try encoder.encode(self) } catch { throw .cannotWrite(path: path, reason: "\(error)") }
     }
 }

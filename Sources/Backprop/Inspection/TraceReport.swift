@@ -1,9 +1,8 @@
-import Backprop
-
 /// The trace as JSON: the network's shape and every value of the backward pass, per layer in
-/// the book's numbering.
-struct TraceReport<Scalar: BLASScalar>: Encodable {
-    struct LayerValues: Encodable {
+/// the book's numbering. `backprop trace --json` prints it and the lab serves it, so both show
+/// the same numbers.
+public struct TraceReport<Scalar: BLASScalar>: Encodable {
+    public struct LayerValues: Encodable {
         var layer: Int
         var activation: Activation
         var z, a, sigmaPrime, delta, nablaB: [Scalar]
@@ -18,7 +17,8 @@ struct TraceReport<Scalar: BLASScalar>: Encodable {
     var pathSum: PathSum?
     var pathSumWeight: [Int]?
 
-    init(network: Network<Scalar>, pass: BackwardPass<Scalar>, example: String, pathSum: PathSum?, pathSumWeight: [Int]?) {
+    public init(network: Network<Scalar>, pass: BackwardPass<Scalar>, example: String, pathSum: PathSum? = nil,
+                pathSumWeight: [Int]? = nil) {
         layerSizes = network.layerSizes
         self.example = example
         input = pass.input

@@ -1,0 +1,61 @@
+import Backprop
+
+/// What the page is told about the lab's training: `GET /api/train/status`, and each message of
+/// the live WebSocket.
+struct TrainingStatus: Encodable, Sendable {
+    enum State: String, Encodable, Sendable {
+        case idle, running, paused, finished, stopped, failed
+    }
+
+    /// One finished epoch, flattened for plotting.
+    struct EpochPoint: Encodable, Equatable, Sendable {
+        var epoch: Int
+        /// On the evaluation images.
+        var accuracy: Double?
+        var cost: Double?
+        var trainingSeconds: Double
+        var eta: Double?
+
+        init(_ record: EpochRecord) {
+            epoch = record.epoch
+            accuracy = record.evaluation?.accuracy
+            cost = record.evaluation?.cost
+            trainingSeconds = record.trainingSeconds
+            eta = record.eta
+        }
+    }
+
+    /// Some neurons' incoming weights, one row per neuron.
+    struct WeightRows: Encodable, Sendable {
+        var layer: Int
+        var rows: Int
+        var columns: Int
+        var weights: [[Float]]
+
+        /// The first `limit` rows of layer `l` (an index into `Network.layers`).
+        init(_ network: Network<Float>, layer l: Int, limit: Int) {
+            let weights = network.layers[l].weights
+            layer = l + 2
+            rows = min(limit, weights.rows)
+            columns = weights.columns
+            self.weights = (0..<rows).map { weights.row($0) }
+        }
+    }
+
+    var state = State.idle
+    var message = "Nothing has trained in this lab yet."
+    var run: Int64?
+    var settings: TrainingSettings?
+    var epoch = 0
+    var epochs = 0
+    var examplesDone = 0
+    var examplesTotal = 0
+    var miniBatches = 0
+    var history: [EpochPoint] = []
+    var learningSpeed: LearningSpeed?
+    var firstLayer: WeightRows?
+    /// Where the run's model file is saved (after each epoch and when it ends).
+    var model: String?
+    /// Goes up with every change, so that a watcher can tell whether anything is new.
+    var version = 0
+}

@@ -108,6 +108,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Backprop", "CZlib"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Backprop"], exclude: ["Snapshots"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "Backprop"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Backprop", "Datasets", "Runs"]),
         .testTarget(name: "CLITests", dependencies: ["BackpropCLI", "Backprop", "Datasets"]),
     ]
 )

@@ -9,6 +9,12 @@ enum JSONBody {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil {
+                // Valid JSON that Foundation's decoder calls corrupt: a fraction where a whole number goes.
+                throw .badRequest("a field holds a fraction where a whole number is expected "
+                                  + "(digits, layers, neurons, indices and sizes are whole numbers)")
+            }
             throw .badRequest(describe(error))
         } catch {
             throw .badRequest("malformed JSON: \(error)")

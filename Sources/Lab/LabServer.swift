@@ -1,6 +1,7 @@
 import Backprop
 import FlyingFox
 import FlyingSocks
+import Datasets
 import Foundation
 import Runs
 
@@ -169,4 +170,12 @@ final class Locked<Value: Sendable>: @unchecked Sendable {
     var value: Value { lock.withLock { stored } }
 
     func set(_ value: Value) { lock.withLock { stored = value } }
+}
+
+extension LabServer {
+    /// The network the lab shows now (for tests).
+    var currentNetwork: LabNetwork { api.workspace.current }
+
+    /// The MNIST images the lab reads (for tests).
+    func workspaceData() throws(LabError) -> MNIST { try api.workspace.data() }
 }

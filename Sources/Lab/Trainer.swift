@@ -26,6 +26,10 @@ final class Trainer: @unchecked Sendable {
     private let engine: Engine
     /// How often a running training publishes a snapshot.
     static let snapshotInterval = Duration.milliseconds(250)
+    /// How often, at most, a running training saves its model at the end of an epoch.
+    static let checkpointInterval = Duration.seconds(10)
+    /// When the training thread last saved the model.
+    private var lastCheckpoint: ContinuousClock.Instant?
 
     init(workspace: Workspace, store: RunsStore?, modelsDirectory: String, engine: Engine) {
         self.workspace = workspace
@@ -68,6 +72,7 @@ final class Trainer: @unchecked Sendable {
             // Checked again under the lock: two starts may have raced past the first check.
             guard !isActive else { return status }
             mode = settings.paused ? .wait : .run
+            lastCheckpoint = nil
             var fresh = TrainingStatus()
             fresh.state = settings.paused ? .paused : .running
             fresh.message = settings.paused ? "Ready: step one mini-batch or one epoch, or resume." : "Starting."
@@ -140,22 +145,31 @@ final class Trainer: @unchecked Sendable {
         var run = start
         let clock = ContinuousClock()
         var outcome: (TrainingStatus.State, String)? = nil
+        // An epoch interrupted for snapshots runs in several calls; its training time is their sum.
+        var epochSeconds = 0.0
+        var workSeconds = 0.0
         while outcome == nil {
             let next: Mode = condition.withLock {
                 while mode == .wait { condition.wait() }
                 return mode
             }
             if next == .stop { outcome = (.stopped, "Stopped"); break }
-            let deadline = clock.now + Self.snapshotInterval
+            let started = clock.now
+            let deadline = started + Self.snapshotInterval
             do {
                 try run.runEpoch(on: trainingData, evaluatingOn: evaluationData, engine: engine, shouldStop: { [self] in
                     let mode = condition.withLock { self.mode }
                     return mode == .stepBatch || mode == .wait || mode == .stop || clock.now >= deadline
                 })
-                record(run.history.epochs.last!, run: run, modelPath: modelPath)
+                let last = run.history.epochs.count - 1
+                epochSeconds += (clock.now - started).inSeconds
+                run.history.epochs[last].trainingSeconds = epochSeconds - run.history.epochs[last].evaluationSeconds
+                epochSeconds = 0
+                record(run.history.epochs[last], run: run, modelPath: modelPath)
                 condition.withLock { if mode == .stepEpoch { mode = .wait } }
             } catch .interrupted {
                 // A snapshot, a step or a pause: the run goes on from here.
+                epochSeconds += (clock.now - started).inSeconds
             } catch {
                 outcome = (.failed, "\(error)")
             }
@@ -164,6 +178,8 @@ final class Trainer: @unchecked Sendable {
                 outcome = (.finished, run.stopReason.map { "Finished early: \($0)" } ?? "Finished")
             }
             publish(run, monitor: monitor, ending: outcome)
+            workSeconds += (clock.now - started).inSeconds
+            condition.withLock { status.seconds = workSeconds }
         }
         let (state, message) = outcome!
         var saved = "saved in \(modelPath)"
@@ -179,10 +195,14 @@ final class Trainer: @unchecked Sendable {
                                            + "\(state.rawValue) after \(run.nextEpoch) epochs", run: current.run))
     }
 
-    /// An epoch ended: into the runs store, and the model saved.
+    /// An epoch ended: into the runs store, and the model saved when the last save is more than
+    /// ``checkpointInterval`` old (writing a model file takes longer than an epoch of a small network).
     private func record(_ epoch: EpochRecord, run: TrainingRun<Float>, modelPath: String) {
         if let id = current.run { try? store?.record(epoch, run: id) }
-        try? save(run, to: modelPath)
+        if lastCheckpoint.map({ ContinuousClock.now - $0 >= Self.checkpointInterval }) ?? true {
+            try? save(run, to: modelPath)
+            lastCheckpoint = .now
+        }
     }
 
     private func save(_ run: TrainingRun<Float>, to path: String) throws {

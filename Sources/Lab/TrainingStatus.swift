@@ -54,6 +54,9 @@ struct TrainingStatus: Encodable, Sendable {
     var history: [EpochPoint] = []
     var learningSpeed: LearningSpeed?
     var firstLayer: WeightRows?
+    /// Seconds the training thread has worked: training, evaluation and the lab's snapshots
+    /// (time spent paused is not counted).
+    var seconds = 0.0
     /// Where the run's model file is saved (after each epoch and when it ends).
     var model: String?
     /// Goes up with every change, so that a watcher can tell whether anything is new.

@@ -148,6 +148,7 @@ final class Trainer: @unchecked Sendable {
         // An epoch interrupted for snapshots runs in several calls; its training time is their sum.
         var epochSeconds = 0.0
         var workSeconds = 0.0
+        var nextSnapshot = clock.now + Self.snapshotInterval
         while outcome == nil {
             let next: Mode = condition.withLock {
                 while mode == .wait { condition.wait() }
@@ -155,7 +156,7 @@ final class Trainer: @unchecked Sendable {
             }
             if next == .stop { outcome = (.stopped, "Stopped"); break }
             let started = clock.now
-            let deadline = started + Self.snapshotInterval
+            let deadline = nextSnapshot
             do {
                 try run.runEpoch(on: trainingData, evaluatingOn: evaluationData, engine: engine, shouldStop: { [self] in
                     let mode = condition.withLock { self.mode }
@@ -177,7 +178,13 @@ final class Trainer: @unchecked Sendable {
             if outcome == nil, run.isFinished {
                 outcome = (.finished, run.stopReason.map { "Finished early: \($0)" } ?? "Finished")
             }
-            publish(run, monitor: monitor, ending: outcome)
+            // Snapshots at most every snapshotInterval while running on: a small network's
+            // epochs end more often than that.
+            let runningOn = condition.withLock { mode == .run || mode == .stepEpoch }
+            if outcome != nil || !runningOn || clock.now >= nextSnapshot {
+                publish(run, monitor: monitor, ending: outcome)
+                nextSnapshot = clock.now + Self.snapshotInterval
+            }
             workSeconds += (clock.now - started).inSeconds
             condition.withLock { status.seconds = workSeconds }
         }

@@ -6,7 +6,7 @@
 /// Each point is a circle with data-testid `${testid}-point`, data-series, data-x and data-value.
 Lab.tick = v => v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(1) : String(Number(v.toPrecision(3)));
 Lab.lineChart = function (svg, { series, xLabel = "epoch", yLabel = "", yFormat = Lab.tick, testid = "curve", yMin, yMax, xFromData = false, legend = false }) {
-  const W = 420, H = 240, left = 56, right = legend ? 120 : 14, top = 14, bottom = 38;
+  const W = 420, H = 240, left = 62, right = legend ? 120 : 14, top = 14, bottom = 38;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.replaceChildren();
   const { el } = Lab;
@@ -37,8 +37,8 @@ Lab.lineChart = function (svg, { series, xLabel = "epoch", yLabel = "", yFormat 
     }
   }
   svg.append(el("text", { x: (left + W - right) / 2, y: H - 4, class: "axis-label", "text-anchor": "middle" }, xLabel),
-             el("text", { x: 12, y: (top + H - bottom) / 2, class: "axis-label", "text-anchor": "middle",
-                          transform: `rotate(-90 12 ${(top + H - bottom) / 2})` }, yLabel));
+             el("text", { x: 11, y: (top + H - bottom) / 2, class: "axis-label", "text-anchor": "middle",
+                          transform: `rotate(-90 11 ${(top + H - bottom) / 2})` }, yLabel));
   series.forEach((s, index) => {
     const points = s.points.filter(p => p[1] !== null && p[1] !== undefined && Number.isFinite(p[1]));
     if (points.length > 1) {

@@ -109,6 +109,7 @@ extension LabAPI {
 
     func example(_ request: LabRequest) throws(LabError) -> LabReply {
         let name = request.query["split"] ?? "test"
+        _ = try integer(request, "index", in: 0...Int.max)  // a bad index is a 400 even without the images
         let set = try workspace.split(named: name)
         let i = try integer(request, "index", in: 0...(set.count - 1))
         struct Example: Encodable { var split: String; var index, count, label: Int; var input: [Double] }

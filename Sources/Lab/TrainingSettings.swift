@@ -66,6 +66,10 @@ struct TrainingSettings: Codable, Equatable, Sendable {
         guard epochs >= 1, epochs <= 1000 else { throw .badRequest("epochs: from 1 to 1000, got \(epochs)") }
         guard (1...60_000).contains(miniBatchSize) else { throw .badRequest("miniBatchSize: from 1 to 60000, got \(miniBatchSize)") }
         guard (1...50_000).contains(trainingSize) else { throw .badRequest("trainingSize: from 1 to 50000, got \(trainingSize)") }
+        guard eta > 0, eta.isFinite else { throw .badRequest("eta: a positive number, got \(eta)") }
+        guard lambda >= 0, lambda.isFinite else { throw .badRequest("lambda: zero or a positive number, got \(lambda)") }
+        guard momentum >= 0, momentum < 1 else { throw .badRequest("momentum: from 0 up to (not including) 1, got \(momentum)") }
+        guard dropout >= 0, dropout < 1 else { throw .badRequest("dropout: from 0 up to (not including) 1, got \(dropout)") }
         guard ["test", "validation"].contains(evaluateOn) else {
             throw .badRequest("evaluateOn: test or validation, got \"\(evaluateOn)\"")
         }

@@ -55,8 +55,7 @@ final class Workspace: @unchecked Sendable {
                 mnist = loaded
                 return .success(loaded)
             } catch {
-                return .failure(.unavailable("the MNIST images are not available: \(error). "
-                                             + "Run `backprop download`, or set MNIST_DIR to their folder."))
+                return .failure(.unavailable("the MNIST images are not available: \(error)"))
             }
         }
         return try result.get()

@@ -7,7 +7,10 @@
 # runs store; when MNIST_DIR is set, first trains a small model (one epoch on 1,000 images, which
 # also records a run) and opens the lab on it. Runs test_http.py (standard library only) and
 # test_page.py (playwright, headless Chromium; CHROMIUM overrides /usr/bin/chromium), stops the
-# lab, and exits non-zero when any test fails. Screenshots go to docs/images/lab-*.png.
+# lab, and exits non-zero when any test fails. Screenshots go to a temporary folder, or, to
+# refresh the documentation's, to the folder LAB_SCREENSHOTS names:
+#
+#     LAB_SCREENSHOTS=docs/images MNIST_DIR=../shared/data/mnist Tests/Browser/run.sh .build/debug/backprop
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -44,7 +47,9 @@ done
 [ -n "$url" ] || { echo "the lab printed no 'Lab: http://…' line in 60 s:"; cat "$work/lab.log"; exit 1; }
 echo "Lab at $url (pid $lab_pid)"
 
-export LAB_URL="$url" BACKPROP_BINARY="$binary" LAB_SCREENSHOTS="$root/docs/images" PYTHONDONTWRITEBYTECODE=1
+screenshots=$(realpath -m "${LAB_SCREENSHOTS:-$work/screenshots}")
+mkdir -p "$screenshots"
+export LAB_URL="$url" BACKPROP_BINARY="$binary" LAB_SCREENSHOTS="$screenshots" PYTHONDONTWRITEBYTECODE=1
 status=0
 (cd "$here" && timeout 1200 python3 -m unittest -v test_http test_page) || status=$?
 if [ "$status" -ne 0 ]; then echo "--- lab log (last 40 lines)"; tail -40 "$work/lab.log"; fi

@@ -98,6 +98,11 @@ struct LabCommandTests {
     func refusals() throws {
         let lab = try RunningLab()
         #expect(try lab.request("GET", "/api/network").status == 200)
+        // The page built into the package, found beside the executable.
+        let page = try lab.request("GET", "/")
+        #expect(page.status == 200)
+        #expect(page.body.contains("<title>Backprop lab</title>"))
+        #expect(try lab.request("GET", "/lab.js").status == 200)
         let rebinding = try lab.exchange("GET /api/network HTTP/1.1\r\nHost: attacker.example:\(lab.port)\r\nConnection: close\r\n\r\n")
         #expect(rebinding.hasPrefix("HTTP/1.1 403"))
         #expect(rebinding.contains("is not this lab's address"))

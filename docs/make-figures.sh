@@ -27,3 +27,8 @@ done
 # Chapter 5's unstable gradient: four hidden layers learning at different speeds.
 "$backprop" train --layers 784,30,30,30,30,10 --epochs 10 --learning-speed --history "$work/deep.json" >/dev/null
 "$backprop" plot "$work/deep.json" --learning-speed -o "$out/learning-speed.png"
+
+# The lab's screenshots, made by its browser tests: into docs/images (the README shows them) and
+# the catalog (The lab article).
+LAB_SCREENSHOTS=docs/images Tests/Browser/run.sh "$backprop" >/dev/null
+cp docs/images/lab-draw.png docs/images/lab-backprop.png docs/images/lab-train.png "$out/"

@@ -5,7 +5,9 @@ The lab trains on its own thread and stops about four times a second to publish 
 the page (the network, the learning speed on 100 images, the first layer's weights). This
 measures what that costs: the lab's working time (training, evaluation and snapshots; its status
 field `seconds`) against `train`'s training plus evaluation time (from --history), same network,
-same seed, one core each.
+same seed. Both train on one thread; neither is pinned, so the lab's web server (answering this
+script's status requests four times a second, as the page's live view does) can use the other
+core, as it would on a user's machine.
 
     MNIST_DIR=../shared/data/mnist Benchmarks/lab-speed.py BACKPROP [--rounds 5]
 
@@ -22,7 +24,7 @@ CASES = [  # (layers, epochs, mini-batch size)
 
 def train_seconds(binary, layers, epochs, m, folder):
     history = os.path.join(folder, "history.json")
-    subprocess.run(["taskset", "-c", "0", binary, "train", "--layers", ",".join(map(str, layers)),
+    subprocess.run([binary, "train", "--layers", ",".join(map(str, layers)),
                     "--epochs", str(epochs), "--mini-batch-size", str(m), "--history", history],
                    check=True, capture_output=True, env=dict(os.environ, BACKPROP_RUNS="none"))
     records = json.load(open(history))["epochs"]
@@ -52,7 +54,7 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 5
     folder = tempfile.mkdtemp(prefix="lab-speed-")
-    lab = subprocess.Popen(["taskset", "-c", "0", binary, "lab", "--port", "0", "--models", folder],
+    lab = subprocess.Popen([binary, "lab", "--port", "0", "--models", folder],
                            stdout=subprocess.PIPE, text=True, env=dict(os.environ, BACKPROP_RUNS="none"))
     try:
         url = re.search(r"http://\S+", lab.stdout.readline()).group(0)

@@ -113,11 +113,11 @@ struct NetworkDescription: Encodable {
     var run: Int64?
 
     init(_ network: LabNetwork) {
-        layerSizes = network.double.layerSizes
-        activations = network.double.layers.map(\.activation.hyphenatedName)
-        cost = network.double.cost.hyphenatedName
+        layerSizes = network.float.layerSizes
+        activations = network.float.layers.map(\.activation.hyphenatedName)
+        cost = network.float.cost.hyphenatedName
         source = network.source
-        parameterCount = network.double.parameterCount
+        parameterCount = network.float.parameterCount
         run = network.run
     }
 }

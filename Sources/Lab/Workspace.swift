@@ -2,19 +2,19 @@ import Backprop
 import Datasets
 import Foundation
 
-/// The network the lab shows, in both precisions: Double for inspection (as `trace`, `probe` and
-/// `gradcheck` compute by default), Float for training and saving.
+/// The network the lab shows: Float for training and saving, Double for inspection (as `trace`,
+/// `probe` and `gradcheck` compute by default).
 struct LabNetwork: Sendable {
     var float: Network<Float>
-    var double: Network<Double>
-    /// Where it came from, in words: "model file mnist.json", "run 12, epoch 3 of 30", …
+    /// The network as a float64 file held it; nil when Float holds it exactly.
+    private var exactDouble: Network<Double>?
+    /// Where it came from, in words: "model file mnist.json", "run 12, epoch 3", …
     var source: String
     /// The runs-store id of the run that made it, if any.
     var run: Int64?
 
     init(_ network: Network<Float>, source: String, run: Int64? = nil) {
         float = network
-        double = network.converted(to: Double.self)
         self.source = source
         self.run = run
     }
@@ -22,10 +22,14 @@ struct LabNetwork: Sendable {
     /// A model file's network, read in the file's own precision for inspection.
     init(contentsOf path: String, run: Int64? = nil) throws(PersistenceError) {
         float = try ModelFile.loadNetwork(from: path, as: Float.self)
-        double = try ModelFile.loadNetwork(from: path, as: Double.self)
+        let double = try ModelFile.loadNetwork(from: path, as: Double.self)
+        exactDouble = double == float.converted(to: Double.self) ? nil : double
         source = "model file \((path as NSString).lastPathComponent)"
         self.run = run
     }
+
+    /// The network in Double, converted when asked (so that a training's snapshots cost nothing).
+    var double: Network<Double> { exactDouble ?? float.converted(to: Double.self) }
 }
 
 /// What every request shares: the current network and the MNIST images, read once when first

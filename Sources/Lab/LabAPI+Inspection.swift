@@ -140,20 +140,24 @@ extension LabAPI {
         return .json(Forward(input: x, layers: layers, output: a, prediction: prediction))
     }
 
-    func trace(_ request: LabRequest) throws(LabError) -> LabReply {
+    /// What trace, the demon and nudges start from: the network, the request, its input x (and a
+    /// name for it) and the desired output y.
+    private func labelledExample(_ request: LabRequest) throws(LabError)
+        -> (network: Network<Double>, body: InputRequest, x: [Double], y: [Double], name: String) {
         let network = workspace.current.double
         let body = try JSONBody.decode(InputRequest.self, from: request.body)
         let (x, name, label) = try resolveInput(body, network: network)
         let (_, y) = try target(body, label: label, network: network)
-        let pass = network.backpropagate(input: x, target: y)
-        return .json(TraceReport(network: network, pass: pass, example: name))
+        return (network, body, x, y, name)
+    }
+
+    func trace(_ request: LabRequest) throws(LabError) -> LabReply {
+        let (network, _, x, y, name) = try labelledExample(request)
+        return .json(TraceReport(network: network, pass: network.backpropagate(input: x, target: y), example: name))
     }
 
     func demon(_ request: LabRequest) throws(LabError) -> LabReply {
-        let network = workspace.current.double
-        let body = try JSONBody.decode(InputRequest.self, from: request.body)
-        let (x, _, label) = try resolveInput(body, network: network)
-        let (_, y) = try target(body, label: label, network: network)
+        let (network, body, x, y, _) = try labelledExample(request)
         let l = try layerIndex(body.layer, network: network)
         let j = try index(body.neuron, "neuron", count: network.layers[l].neurons, of: "layer \(l + 2)'s neurons")
         let dz = try change(body.dz, "dz")
@@ -162,10 +166,7 @@ extension LabAPI {
     }
 
     func nudge(_ request: LabRequest) throws(LabError) -> LabReply {
-        let network = workspace.current.double
-        let body = try JSONBody.decode(InputRequest.self, from: request.body)
-        let (x, _, label) = try resolveInput(body, network: network)
-        let (_, y) = try target(body, label: label, network: network)
+        let (network, body, x, y, _) = try labelledExample(request)
         let l = try layerIndex(body.layer, network: network)
         let layer = network.layers[l]
         let j = try index(body.j, "j", count: layer.neurons, of: "layer \(l + 2)'s neurons")

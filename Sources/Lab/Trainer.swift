@@ -30,6 +30,9 @@ final class Trainer: @unchecked Sendable {
     static let checkpointInterval = Duration.seconds(10)
     /// When the training thread last saved the model.
     private var lastCheckpoint: ContinuousClock.Instant?
+    /// Writes checkpoints and the runs store's epochs off the training thread (encoding a model
+    /// file, or a database commit, can take longer than an epoch of a small network), in order.
+    private let checkpoints = DispatchQueue(label: "backprop.lab.checkpoints")
 
     init(workspace: Workspace, store: RunsStore?, modelsDirectory: String, engine: Engine) {
         self.workspace = workspace
@@ -180,9 +183,10 @@ final class Trainer: @unchecked Sendable {
             }
             // Snapshots at most every snapshotInterval while running on: a small network's
             // epochs end more often than that.
+            // The ending is published below, once the model is saved.
             let runningOn = condition.withLock { mode == .run || mode == .stepEpoch }
-            if outcome != nil || !runningOn || clock.now >= nextSnapshot {
-                publish(run, monitor: monitor, ending: outcome)
+            if outcome == nil, !runningOn || clock.now >= nextSnapshot {
+                publish(run, monitor: monitor, ending: nil)
                 nextSnapshot = clock.now + Self.snapshotInterval
             }
             workSeconds += (clock.now - started).inSeconds
@@ -190,6 +194,7 @@ final class Trainer: @unchecked Sendable {
         }
         let (state, message) = outcome!
         var saved = "saved in \(modelPath)"
+        checkpoints.sync {}  // the last checkpoint in flight lands before the final save
         do { try save(run, to: modelPath) } catch { saved = "not saved: \(error)" }
         let runStatus: RunStatus = switch state {
         case .finished: .finished
@@ -202,13 +207,13 @@ final class Trainer: @unchecked Sendable {
                                            + "\(state.rawValue) after \(run.nextEpoch) epochs", run: current.run))
     }
 
-    /// An epoch ended: into the runs store, and the model saved when the last save is more than
-    /// ``checkpointInterval`` old (writing a model file takes longer than an epoch of a small network).
+    /// An epoch ended: into the runs store, and the model saved (on the checkpoint queue) when the
+    /// last save is more than ``checkpointInterval`` old.
     private func record(_ epoch: EpochRecord, run: TrainingRun<Float>, modelPath: String) {
-        if let id = current.run { try? store?.record(epoch, run: id) }
+        if let id = current.run, let store { checkpoints.async { try? store.record(epoch, run: id) } }
         if lastCheckpoint.map({ ContinuousClock.now - $0 >= Self.checkpointInterval }) ?? true {
-            try? save(run, to: modelPath)
             lastCheckpoint = .now
+            checkpoints.async { [self] in try? save(run, to: modelPath) }
         }
     }
 

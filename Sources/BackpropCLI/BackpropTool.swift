@@ -25,6 +25,10 @@ struct BackpropTool: AsyncParsableCommand {
             // A misspelt BACKPROP_ISA would otherwise be ignored, and figures credited to the
             // wrong instruction set.
             do { _ = try Engine.requested() } catch { throw ValidationError(error.description) }
+            // One BLAS thread unless a command asks for more (train --threads): sums then run in
+            // one order, so every command's numbers are the same on any machine, and the lab's
+            // equal trace's to the last bit.
+            BLASBackend.threadCount = 1
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

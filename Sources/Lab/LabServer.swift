@@ -60,9 +60,12 @@ public final class LabServer: Sendable {
     }
 
     /// Stops a running training (its model saved and resumable), then the server.
-    public func stop() async {
-        api.trainer.stopAndWait()
-        await server.stop(timeout: 2)
+    /// - Returns: What training was stopped and where its model is saved, if one was running.
+    @discardableResult
+    public func stop() async -> String? {
+        let stopped = api.trainer.stopAndWait()
+        await server.stop(timeout: 0.5)
+        return stopped
     }
 
     /// Runs the lab's handler for one request without a socket (for tests).

@@ -57,7 +57,11 @@ final class Trainer: @unchecked Sendable {
         let (network, sgd, generator) = try settings.make()
         let mnist = try workspace.data()
         let trainingData = mnist.training[0..<settings.trainingSize]
-        let evaluationData = settings.evaluateOn == "validation" ? mnist.validation : mnist.test
+        let evaluationData: LabelledData? = switch settings.evaluateOn {
+        case "validation": mnist.validation
+        case "test": mnist.test
+        default: nil
+        }
         let run: TrainingRun<Float>
         do {
             run = try TrainingRun(network: network, configuration: sgd, trainingData: trainingData,
@@ -132,18 +136,24 @@ final class Trainer: @unchecked Sendable {
 
     /// Stops a running training, saves its model (resumable with `backprop train --resume`) and
     /// waits for the thread to end: what Ctrl-C does.
-    func stopAndWait() {
-        condition.withLock {
-            guard isActive else { return }
+    /// - Returns: What was stopped and where its model is, or nil when nothing was training.
+    func stopAndWait() -> String? {
+        let stopped: TrainingStatus? = condition.withLock {
+            guard isActive else { return nil }
             mode = .stop
             condition.broadcast()
             while isActive { condition.wait() }
+            return status
         }
+        guard let stopped, let model = stopped.model else { return nil }
+        let run = stopped.run.map { "run \($0)" } ?? "the training"
+        return "Stopped \(run) in epoch \(stopped.epoch) (\(stopped.examplesDone) of \(stopped.examplesTotal) images done); "
+            + "its model is saved in \(model), and `backprop train --resume \(model)` continues it."
     }
 
     // MARK: The training thread
 
-    private func train(_ start: TrainingRun<Float>, trainingData: LabelledData, evaluationData: LabelledData,
+    private func train(_ start: TrainingRun<Float>, trainingData: LabelledData, evaluationData: LabelledData?,
                        monitor: LearningSpeedMonitor, modelPath: String) {
         var run = start
         let clock = ContinuousClock()
@@ -248,8 +258,9 @@ final class Trainer: @unchecked Sendable {
     private static func fill(_ status: inout TrainingStatus, from run: TrainingRun<Float>, speed: LearningSpeed) {
         let m = run.configuration.miniBatchSize, n = run.trainingSetSize
         status.epoch = run.nextEpoch
-        status.examplesDone = run.examplesDoneInEpoch ?? 0
-        status.miniBatches = run.nextEpoch * ((n + m - 1) / m) + (status.examplesDone + m - 1) / m
+        // Between epochs the next has done nothing; at the end, the last is whole.
+        status.examplesDone = run.examplesDoneInEpoch ?? (run.isFinished ? n : 0)
+        status.miniBatches = run.nextEpoch * ((n + m - 1) / m) + ((run.examplesDoneInEpoch ?? 0) + m - 1) / m
         status.history = run.history.epochs.map(TrainingStatus.EpochPoint.init)
         status.learningSpeed = speed
         status.firstLayer = TrainingStatus.WeightRows(run.network, layer: 0, limit: 16)

@@ -70,8 +70,8 @@ struct TrainingSettings: Codable, Equatable, Sendable {
         guard lambda >= 0, lambda.isFinite else { throw .badRequest("lambda: zero or a positive number, got \(lambda)") }
         guard momentum >= 0, momentum < 1 else { throw .badRequest("momentum: from 0 up to (not including) 1, got \(momentum)") }
         guard dropout >= 0, dropout < 1 else { throw .badRequest("dropout: from 0 up to (not including) 1, got \(dropout)") }
-        guard ["test", "validation"].contains(evaluateOn) else {
-            throw .badRequest("evaluateOn: test or validation, got \"\(evaluateOn)\"")
+        guard ["test", "validation", "none"].contains(evaluateOn) else {
+            throw .badRequest("evaluateOn: test, validation or none, got \"\(evaluateOn)\"")
         }
         let decay: Regularization
         switch regularization {
@@ -87,7 +87,7 @@ struct TrainingSettings: Codable, Equatable, Sendable {
                                      initializer: initializer, using: &generator)
         let sgd = StochasticGradientDescent(epochs: epochs, miniBatchSize: miniBatchSize, eta: eta, regularization: decay,
                                             momentum: momentum, dropout: dropout,
-                                            monitoring: [.evaluationAccuracy, .evaluationCost])
+                                            monitoring: evaluateOn == "none" ? [] : [.evaluationAccuracy, .evaluationCost])
         return (network, sgd, generator)
     }
 

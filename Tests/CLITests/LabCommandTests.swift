@@ -157,6 +157,8 @@ struct LabCommandTests {
         #expect(lab.process.terminationStatus == 0)
         let printed = lab.remainingOutput()
         #expect(printed.contains("Stopped."), "\(printed)")
+        #expect(printed.contains("Stopped run 1 in epoch"), "\(printed)")
+        #expect(printed.contains("backprop train --resume \(lab.folder)/models/run-1.json"), "\(printed)")
         let model = lab.folder + "/models/run-1.json"
         let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model))) as! [String: Any]
         #expect(saved["training"] != nil)

@@ -49,7 +49,7 @@ struct LabAPIRefusalTests {
         ("POST", "/api/train", #"{"miniBatchSize": 0}"#, 400, "miniBatchSize"),
         ("POST", "/api/train", #"{"trainingSize": 60000}"#, 400, "trainingSize"),
         ("POST", "/api/train", #"{"regularization": "l3", "lambda": 1}"#, 400, "l2 or l1"),
-        ("POST", "/api/train", #"{"evaluateOn": "training"}"#, 400, "test or validation"),
+        ("POST", "/api/train", #"{"evaluateOn": "training"}"#, 400, "test, validation or none"),
         ("POST", "/api/train", #"{"eta": "fast"}"#, 400, "field \"eta\": expected a number"),
         ("POST", "/api/train", #"{"layers": [784, 5000, 5000, 10]}"#, 400, "more than the lab's"),
         ("POST", "/api/train/control", #"{"action": "pause"}"#, 409, "no training is running"),

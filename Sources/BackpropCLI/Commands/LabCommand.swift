@@ -49,9 +49,6 @@ struct LabCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // One thread, as `train` trains by default: its results are then bit for bit train's,
-        // and the other core is left to the server.
-        BLASBackend.threadCount = 1
         let runsPath = RunsStore.defaultPath()
         let modelsDirectory = models ?? runsPath.map { ($0 as NSString).deletingLastPathComponent + "/models" } ?? "lab-models"
         let settings = LabSettings(host: host, port: UInt16(port), modelPath: model, pageDirectory: page,
@@ -73,7 +70,7 @@ struct LabCommand: AsyncParsableCommand {
             try? await Task.sleep(for: .milliseconds(100))
         }
         printLine("Stopping the lab…")
-        await server.stop()
+        if let stopped = await server.stop() { printLine(stopped) }
         printLine("Stopped.")
     }
 }

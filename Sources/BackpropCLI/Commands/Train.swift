@@ -222,6 +222,10 @@ struct Train: ParsableCommand {
         }
         let kept = outputs.keep == .best ? best ?? run : run
         let everythingSaved = writeOutputs(kept: kept, full: run, settings: settings)
+        if let checkpoint, !checkpointFailed, run.nextEpoch > 0 {
+            printLine("The run is checkpointed in \(checkpoint) (after epoch \(run.nextEpoch - 1)); "
+                      + "--resume \(checkpoint) with a larger --epochs continues it")
+        }
         recorder?.finish(run.stopReason == nil ? .finished : .stopped, modelPath: everythingSaved ? outputs.save : nil)
         if !everythingSaved || checkpointFailed { throw ExitCode.failure }
     }

@@ -12,7 +12,9 @@ Lab.bp.renderNumbers = function (step, trace, focus, L) {
   const chosen = (l, j) => Lab.state.neuron && Lab.state.neuron.layer === l && Lab.state.neuron.j === j;
   const row = (l, j, cells, k) => el("tr", { "data-layer": l, "data-j": j, "data-k": k, class: (k === undefined && chosen(l, j)) ? "chosen" : null },
                                      el("th", { scope: "row" }, k === undefined ? j : k), cells);
-  const table = (caption, headers, rows) => el("table", { class: "numbers" }, el("caption", {}, caption),
+  // Long tables scroll inside their box; the caption says how many rows there are.
+  const table = (caption, headers, rows) => el("table", { class: "numbers" },
+    el("caption", {}, caption, rows.length > 12 ? el("span", { class: "note" }, ` (${rows.length} rows; scroll)`) : null),
     el("thead", {}, el("tr", {}, headers.map(h => el("th", { scope: "col" }, h)))), el("tbody", {}, rows));
   const layer = l => Lab.bp.layer(trace, l), s = Lab.superscript;
   const tables = [];

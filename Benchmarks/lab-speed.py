@@ -58,7 +58,7 @@ def main():
                            stdout=subprocess.PIPE, text=True, env=dict(os.environ, BACKPROP_RUNS="none"))
     try:
         url = re.search(r"http://\S+", lab.stdout.readline()).group(0)
-        print(f"{'case':<24} {'train s':>9} {'lab s':>9} {'lab/train':>10}")
+        print(f"{'case':<24} {'train s':>9} {'lab s':>9} {'lab/train':>10}   (each round: train s / lab s)")
         for layers, epochs, m in CASES:
             cli, web = [], []
             for _ in range(rounds):
@@ -66,7 +66,8 @@ def main():
                 web.append(lab_seconds(url, layers, epochs, m))
             a, b = statistics.median(cli), statistics.median(web)
             name = f"{layers} x{epochs} m{m}"
-            print(f"{name:<24} {a:9.3f} {b:9.3f} {b / a:10.3f}")
+            rounds_text = "  ".join(f"{x:.2f}/{y:.2f}" for x, y in zip(cli, web))
+            print(f"{name:<24} {a:9.3f} {b:9.3f} {b / a:10.3f}   {rounds_text}")
     finally:
         lab.send_signal(signal.SIGINT)
         lab.wait(timeout=30)

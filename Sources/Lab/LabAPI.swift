@@ -65,7 +65,9 @@ final class LabAPI: Sendable {
             .json(try api.trainer.start(try JSONBody.decode(TrainingSettings.self, from: request.body)), status: 202)
         }],
         "/api/train/control": ["POST": { api, request throws(LabError) in try api.control(request) }],
-        "/api/train/status": ["GET": { api, _ in .json(api.trainer.current) }],
+        "/api/train/status": ["GET": { api, _ in
+            LabReply(status: 200, contentType: "application/json; charset=utf-8", body: api.trainer.currentJSON)
+        }],
         "/api/runs": ["GET": { api, _ throws(LabError) in try api.runList() }],
         "/api/save": ["GET": { api, request throws(LabError) in try api.save(request) }],
     ]

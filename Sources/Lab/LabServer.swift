@@ -142,10 +142,10 @@ private struct LiveStatus: WSMessageHandler {
             let sender = Task {
                 var sent = -1
                 while !Task.isCancelled {
-                    let status = trainer.current
-                    if status.version != sent {
-                        sent = status.version
-                        continuation.yield(.text(String(decoding: JSONBody.encode(status), as: UTF8.self)))
+                    let version = trainer.current.version
+                    if version != sent {
+                        sent = version
+                        continuation.yield(.text(String(decoding: trainer.currentJSON, as: UTF8.self)))
                     }
                     try? await Task.sleep(for: Trainer.snapshotInterval)
                 }

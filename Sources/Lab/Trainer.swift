@@ -44,6 +44,17 @@ final class Trainer: @unchecked Sendable {
     /// The latest snapshot.
     var current: TrainingStatus { condition.withLock { status } }
 
+    /// The latest snapshot as JSON, encoded once for every request and live view that asks for it.
+    var currentJSON: Data {
+        let snapshot = current
+        let key = "\(snapshot.version) \(snapshot.seconds)"
+        if let (cachedKey, data) = encoded.value, cachedKey == key { return data }
+        let data = snapshot.json
+        encoded.set((key, data))
+        return data
+    }
+    private let encoded = Locked<(String, Data)?>(nil)
+
     private var isActive: Bool { status.state == .running || status.state == .paused }
 
     /// Starts a training with `settings`.
@@ -79,7 +90,7 @@ final class Trainer: @unchecked Sendable {
             // Checked again under the lock: two starts may have raced past the first check.
             guard !isActive else { return status }
             mode = settings.paused ? .wait : .run
-            lastCheckpoint = nil
+            lastCheckpoint = .now  // the first checkpoint comes after checkpointInterval of training
             var fresh = TrainingStatus()
             fresh.state = settings.paused ? .paused : .running
             fresh.message = settings.paused ? "Ready: step one mini-batch or one epoch, or resume." : "Starting."

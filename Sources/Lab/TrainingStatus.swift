@@ -1,4 +1,5 @@
 import Backprop
+import Foundation
 
 /// What the page is told about the lab's training: `GET /api/train/status`, and each message of
 /// the live WebSocket.
@@ -27,6 +28,16 @@ struct TrainingStatus: Encodable, Sendable {
 
     /// Some neurons' incoming weights, one row per neuron.
     struct WeightRows: Encodable, Sendable {
+        /// The same JSON as `encode(to:)` gives, written directly: about ten times faster than
+        /// JSONEncoder for the thousands of numbers the live view gets four times a second.
+        var json: String {
+            let rowsText = weights.map { row in
+                "[" + row.map { $0.isFinite ? $0.description : "null" }.joined(separator: ",") + "]"
+            }
+            return #"{"columns":\#(columns),"layer":\#(layer),"rows":\#(rows),"weights":["#
+                + rowsText.joined(separator: ",") + "]}"
+        }
+
         var layer: Int
         var rows: Int
         var columns: Int
@@ -61,4 +72,17 @@ struct TrainingStatus: Encodable, Sendable {
     var model: String?
     /// Goes up with every change, so that a watcher can tell whether anything is new.
     var version = 0
+
+    /// The status as JSON: what `JSONBody.encode` would give, with the first layer's weights
+    /// written by ``WeightRows/json``.
+    var json: Data {
+        var rest = self
+        rest.firstLayer = nil
+        var data = JSONBody.encode(rest)
+        if let firstLayer, data.last == UInt8(ascii: "}") {
+            data.removeLast()
+            data.append(contentsOf: Array((#","firstLayer":"# + firstLayer.json + "}").utf8))
+        }
+        return data
+    }
 }

@@ -1,3 +1,5 @@
+import Backprop
+import Foundation
 import Testing
 @testable import Lab
 
@@ -43,5 +45,28 @@ struct RequestGuardTests {
         let wide = RequestGuard(host: "192.168.1.5", port: 9000)
         #expect(wide.problem(host: "192.168.1.5:9000", origin: "http://192.168.1.5:9000", bodyLength: nil) == nil)
         #expect(wide.problem(host: "127.0.0.1:9000", origin: nil, bodyLength: nil) == nil)
+    }
+}
+
+@Suite("The live status as JSON")
+struct StatusJSONTests {
+    @Test("The hand-written first-layer weights give the same JSON as JSONEncoder")
+    func sameAsEncoder() throws {
+        var generator = SeededGenerator(seed: 7)
+        var network = Network<Float>(layerSizes: [784, 30, 10], using: &generator)
+        network.layers[0].weights[3, 5] = .nan
+        var status = TrainingStatus()
+        status.firstLayer = TrainingStatus.WeightRows(network, layer: 0, limit: 16)
+        status.version = 12
+        let fast = try JSONSerialization.jsonObject(with: status.json) as! NSDictionary
+        var viaEncoder = status
+        viaEncoder.firstLayer!.weights[3][5] = 0  // JSONEncoder writes NaN as a string; the fast path as null
+        let slow = try JSONSerialization.jsonObject(with: JSONBody.encode(viaEncoder)) as! NSDictionary
+        let fastWeights = (fast["firstLayer"] as! [String: Any])["weights"] as! [[Any]]
+        #expect(fastWeights[3][5] is NSNull)
+        let slowWeights = (slow["firstLayer"] as! [String: Any])["weights"] as! [[Double]]
+        for j in 0..<16 { for k in 0..<784 where !(j == 3 && k == 5) { #expect(fastWeights[j][k] as! Double == slowWeights[j][k]) } }
+        #expect(fast["version"] as? Int == 12)
+        #expect((fast.allKeys as! [String]).sorted() == (slow.allKeys as! [String]).sorted())
     }
 }

@@ -23,7 +23,8 @@ import Foundation
 /// weight decay, with at most 1,024 neurons in the first layer and 65,536 weights in each later
 /// one. Anything else (Double, tanh, per-neuron activations, momentum, dropout, L1, wider layers)
 /// takes the matrix path over BLAS, which computes the same numbers in a different order.
-/// Networks with other kinds of layer than dense take the reference path.
+/// Convolutional networks (convolutions and max-pooling, then dense layers) take their own batch
+/// engine over BLAS, ``ConvolutionBatch`` (im2col); other kinds of layer take the reference path.
 ///
 /// Each instruction set sums in its own order, so the same seed gives weights that differ in the
 /// last bits from one instruction set to another (and, for a network whose outcome depends on
@@ -36,7 +37,8 @@ public enum Engine: String, CaseIterable, Sendable {
     case automatic
     /// The per-example reference path.
     case reference
-    /// The matrix path over BLAS (the reference path for networks that are not all dense).
+    /// The matrix path over BLAS, or for convolutional networks their batch engine over BLAS (the
+    /// reference path for other kinds of layer).
     case blas
     /// The kernels limited to plain C, AVX2 or AVX-512 (for tests and benchmarks); a CPU without
     /// the instruction set gets the best it has. `BACKPROP_ISA` does not change these.
@@ -108,8 +110,8 @@ public enum Engine: String, CaseIterable, Sendable {
 }
 
 extension Engine {
-    /// Prepares `network` to run on this engine, or on the next one that applies (kernels → BLAS
-    /// → reference): packed for the kernels, or unpacked into dense layers for BLAS, with buffers
+    /// Prepares `network` to run on this engine, or on the next one that applies (kernels → BLAS,
+    /// dense or convolutional → reference): packed for the kernels, or unpacked into dense layers for BLAS, with buffers
     /// for mini-batches of up to `capacity` examples. With an optimizer, the engine must also make
     /// its updates.
     public func prepare<Scalar: BLASScalar>(_ network: Network<Scalar>, optimizer: Optimizer<Scalar>? = nil,
@@ -120,6 +122,9 @@ extension Engine {
         }
         if self != .reference, let matrix = MatrixPath(network, optimizer: optimizer, capacity: capacity) {
             return matrix
+        }
+        if self != .reference, let convolutional = ConvolutionPath(network, optimizer: optimizer, capacity: capacity) {
+            return convolutional
         }
         return ReferencePath(network, optimizer: optimizer)
     }

@@ -140,7 +140,7 @@ func softmax<Scalar: BLASScalar>(_ z: [Scalar]) -> [Scalar] {
 
 /// Z += b, then the softmax of each column (example) of a `rows × columns` batch, and the
 /// diagonal a(1 − a) of its Jacobian as σ′.
-private func softmaxColumns<Scalar: BLASScalar>(
+func softmaxColumns<Scalar: BLASScalar>(
     bias: UnsafeBufferPointer<Scalar>, rows: Int, columns: Int, z: UnsafeMutableBufferPointer<Scalar>,
     a: UnsafeMutableBufferPointer<Scalar>, sigmaPrime: UnsafeMutableBufferPointer<Scalar>
 ) {

@@ -1,0 +1,291 @@
+/// One layer as ``ConvolutionBatch`` runs it: what it does, the images it takes and gives, σ.
+struct BatchStage: Sendable {
+    enum Kind: Sendable { case convolution(kernel: Int), pooling(size: Int), dense }
+    var kind: Kind
+    var input: ImageShape, output: ImageShape
+    var activation: Activation
+    /// Whether the output is stored as a `values × m` matrix, one column per example, as a dense
+    /// layer takes it; otherwise map after map, each map's m examples side by side, as a
+    /// convolution's product gives it (`maps × m·positions`).
+    var byColumns: Bool
+
+    /// The rows of a convolution's unfolded input: one receptive field, depth·k·k values.
+    var fieldSize: Int { if case .convolution(let k) = kind { input.depth * k * k } else { input.count } }
+    var weightCount: Int { if case .pooling = kind { 0 } else { output.depth * fieldSize } }
+    var biasCount: Int { if case .pooling = kind { 0 } else { output.depth } }
+
+    /// The stages of `network`, or nil unless it is convolutions and max-pooling followed by dense
+    /// layers of one σ each (at least one of the first two kinds, and a dense output).
+    static func stages<Scalar: BLASScalar>(of network: Network<Scalar>) -> [BatchStage]? {
+        var stages: [BatchStage] = []
+        for (l, layer) in network.layers.enumerated() {
+            let flat = stages.last.map { if case .dense = $0.kind { true } else { false } } ?? false
+            let beforeDense = l + 1 < network.layers.count && network.layers[l + 1].dense != nil
+            if let conv = layer as? ConvolutionLayer<Scalar>, !flat, !beforeDense {
+                stages.append(BatchStage(kind: .convolution(kernel: conv.kernel), input: conv.input, output: conv.output,
+                                         activation: conv.activation, byColumns: false))
+            } else if let pool = layer as? MaxPoolingLayer<Scalar>, !flat {
+                stages.append(BatchStage(kind: .pooling(size: pool.size), input: pool.input, output: pool.output,
+                                         activation: .linear, byColumns: beforeDense))
+            } else if let dense = layer.dense, dense.hasUniformActivation {
+                stages.append(BatchStage(kind: .dense, input: ImageShape(depth: dense.inputs, height: 1, width: 1),
+                                         output: ImageShape(depth: dense.neurons, height: 1, width: 1),
+                                         activation: dense.activation, byColumns: true))
+            } else {
+                return nil
+            }
+        }
+        guard case .dense = stages.last?.kind, stages.contains(where: { if case .dense = $0.kind { false } else { true } }) else {
+            return nil
+        }
+        return stages
+    }
+}
+
+/// Where value (map c, example e, position p = row·width + column) of a batch of images lies:
+/// c·map + e·example + p·position.
+struct BatchLayout {
+    var map: Int, example: Int, position: Int
+
+    /// Images of `shape` for `m` examples, stored one column per example or map after map.
+    init(_ shape: ImageShape, examples m: Int, byColumns: Bool) {
+        let positions = shape.height * shape.width
+        (map, example, position) = byColumns ? (positions * m, 1, m) : (m * positions, positions, 1)
+    }
+
+    init(map: Int, example: Int, position: Int) { (self.map, self.example, self.position) = (map, example, position) }
+
+    @inline(__always)
+    func offset(_ c: Int, _ e: Int, _ p: Int) -> Int { c * map + e * example + p * position }
+}
+
+/// Backpropagation over a batch of examples through convolution, max-pooling and dense layers,
+/// each layer one or two matrix products over BLAS.
+///
+/// A convolution unfolds its input (im2col): each output position of each example gets a column
+/// holding its receptive field, depth·k·k values, so that zˡ = wˡ·cols + bˡ is one product for the
+/// whole batch, BP4 is δˡ·colsᵀ, and BP2 is (wˡ)ᵀδˡ, one column per receptive field, added back
+/// onto the input positions it came from (col2im). Max-pooling keeps where each maximum was
+/// (the first in row-major order on a tie, as ``MaxPoolingLayer``) and routes δ there. Dense
+/// layers are products as in ``MiniBatch``.
+///
+/// Owns every buffer, allocated once for up to `capacity` examples; the gradients it leaves are
+/// sums over the examples, for the engine to add up and apply.
+final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
+    let stages: [BatchStage]
+    let capacity: Int
+    /// The examples loaded.
+    private(set) var count = 0
+    /// The inputs in [0, 1], one row per example; the one-hot targets, one column per example.
+    let x: UnsafeMutablePointer<Scalar>, y: UnsafeMutablePointer<Scalar>
+    /// zˡ, aˡ, σ′(zˡ) and δˡ of each layer (a pooling layer's z is its a).
+    let z: [UnsafeMutablePointer<Scalar>], a: [UnsafeMutablePointer<Scalar>]
+    let sigmaPrime: [UnsafeMutablePointer<Scalar>], delta: [UnsafeMutablePointer<Scalar>]
+    /// A convolution's unfolded input, and then BP2's (wˡ)ᵀδˡ.
+    private let columns: [UnsafeMutablePointer<Scalar>]
+    /// Where each pooling output's maximum is in its input.
+    private let argmax: [UnsafeMutablePointer<Int32>]
+    /// Σₓ ∂Cₓ/∂wˡ and Σₓ ∂Cₓ/∂bˡ over the examples.
+    let nablaW: [UnsafeMutablePointer<Scalar>], nablaB: [UnsafeMutablePointer<Scalar>]
+    private var owned: [UnsafeMutableRawPointer] = []
+
+    init(stages: [BatchStage], classes: Int, capacity: Int) {
+        var owned: [UnsafeMutableRawPointer] = []
+        func buffer<T: Numeric>(_ count: Int) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+            p.initialize(repeating: 0, count: max(count, 1))
+            owned.append(UnsafeMutableRawPointer(p))
+            return p
+        }
+        self.stages = stages
+        self.capacity = capacity
+        x = buffer(stages[0].input.count * capacity)
+        y = buffer(classes * capacity)
+        let sizes = stages.map { $0.output.count * capacity }
+        let a: [UnsafeMutablePointer<Scalar>] = sizes.map { buffer($0) }
+        self.a = a
+        z = stages.indices.map { if case .pooling = stages[$0].kind { a[$0] } else { buffer(sizes[$0]) } }
+        sigmaPrime = sizes.map { buffer($0) }
+        delta = sizes.map { buffer($0) }
+        columns = stages.map { if case .convolution = $0.kind { buffer($0.fieldSize * $0.output.height * $0.output.width * capacity) } else { buffer(0) } }
+        argmax = stages.map { if case .pooling = $0.kind { buffer($0.output.count * capacity) } else { buffer(0) } }
+        nablaW = stages.map { buffer($0.weightCount) }
+        nablaB = stages.map { buffer($0.biasCount) }
+        self.owned = owned
+    }
+
+    deinit { for p in owned { p.deallocate() } }
+
+    /// Loads examples `indices` of `data`.
+    func load(_ data: LabelledData, indices: some Collection<Int>) {
+        precondition(indices.count <= capacity, "\(indices.count) examples for buffers of \(capacity)")
+        count = indices.count
+        let n = data.inputSize, m = count
+        data.inputBytes.withUnsafeBufferPointer { bytes in
+            for (row, example) in indices.enumerated() {
+                for i in 0..<n { x[row * n + i] = Scalar(bytes[example * n + i]) / 255 }
+            }
+        }
+        y.update(repeating: 0, count: data.classCount * m)
+        for (column, example) in indices.enumerated() { y[Int(data.labels[example]) * m + column] = 1 }
+    }
+
+    /// The input of layer `l` and how it is laid out: the examples' rows for the first layer.
+    private func input(of l: Int) -> (UnsafeMutablePointer<Scalar>, BatchLayout) {
+        let shape = stages[l].input
+        if l == 0 { return (x, BatchLayout(map: shape.height * shape.width, example: shape.count, position: 1)) }
+        return (a[l - 1], BatchLayout(shape, examples: count, byColumns: stages[l - 1].byColumns))
+    }
+
+    /// The forward pass: zˡ and aˡ = σ(zˡ) of every layer, keeping σ′(zˡ).
+    func feedforward(weights w: [UnsafeMutablePointer<Scalar>], biases b: [UnsafeMutablePointer<Scalar>]) {
+        let m = count
+        for (l, stage) in stages.enumerated() {
+            let (input, layout) = input(of: l)
+            let out = stage.output, positions = out.height * out.width
+            switch stage.kind {
+            case .convolution(let k):
+                // zˡ = wˡ·cols + bˡ: maps × (m·positions), one column per receptive field.
+                let n = m * positions
+                unfold(input, layout, layer: l, kernel: k)
+                Scalar.gemm(transposeA: false, transposeB: false, m: out.depth, n: n, k: stage.fieldSize, alpha: 1, a: w[l],
+                            lda: stage.fieldSize, b: columns[l], ldb: n, beta: 0, c: z[l], ldc: n)
+                for c in 0..<out.depth {
+                    stage.activation.apply(bias: b[l][c], count: n, z: z[l] + c * n, a: a[l] + c * n, sigmaPrime: sigmaPrime[l] + c * n)
+                }
+            case .pooling(let size):
+                let to = BatchLayout(out, examples: m, byColumns: stage.byColumns), width = stage.input.width
+                for c in 0..<out.depth {
+                    for e in 0..<m {
+                        for i in 0..<out.height {
+                            for j in 0..<out.width {
+                                var best = layout.offset(c, e, i * size * width + j * size)
+                                for p in 0..<size {
+                                    for q in 0..<size {
+                                        let at = layout.offset(c, e, (i * size + p) * width + j * size + q)
+                                        if input[at] > input[best] { best = at }
+                                    }
+                                }
+                                let o = to.offset(c, e, i * out.width + j)
+                                a[l][o] = input[best]
+                                argmax[l][o] = Int32(best)
+                            }
+                        }
+                    }
+                }
+            case .dense:
+                // zˡ = wˡaˡ⁻¹ + bˡ, one column per example (the first layer reads the rows of x as columns).
+                let neurons = out.count, inputs = stage.input.count
+                Scalar.gemm(transposeA: false, transposeB: l == 0, m: neurons, n: m, k: inputs, alpha: 1, a: w[l], lda: inputs,
+                            b: input, ldb: l == 0 ? inputs : m, beta: 0, c: z[l], ldc: m)
+                if stage.activation == .softmax {
+                    softmaxColumns(bias: UnsafeBufferPointer(start: b[l], count: neurons), rows: neurons, columns: m,
+                                   z: UnsafeMutableBufferPointer(start: z[l], count: neurons * m),
+                                   a: UnsafeMutableBufferPointer(start: a[l], count: neurons * m),
+                                   sigmaPrime: UnsafeMutableBufferPointer(start: sigmaPrime[l], count: neurons * m))
+                } else {
+                    for j in 0..<neurons {
+                        stage.activation.apply(bias: b[l][j], count: m, z: z[l] + j * m, a: a[l] + j * m, sigmaPrime: sigmaPrime[l] + j * m)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The backward pass after ``feedforward(weights:biases:)``: BP1 at the output, then BP2 layer
+    /// by layer back, leaving BP3 and BP4 summed over the examples in `nablaB` and `nablaW`.
+    func backpropagate(weights w: [UnsafeMutablePointer<Scalar>], cost: Cost, output: OutputForm) {
+        let m = count, last = stages.count - 1
+        // BP1: δᴸ = ∇ₐC ⊙ σ′(zᴸ), example by example.
+        for e in 0..<m {
+            cost.outputError(a: a[last] + e, y: y + e, sigmaPrime: sigmaPrime[last] + e, delta: delta[last] + e,
+                             count: stages[last].output.count, stride: m, output: output)
+        }
+        for l in stride(from: last, through: 0, by: -1) {
+            let stage = stages[l], (input, layout) = input(of: l)
+            let out = stage.output, n = m * out.height * out.width
+            switch stage.kind {
+            case .convolution(let k):
+                // BP3: ∂C/∂bₘ = Σ δ over the map's positions (and the examples).
+                sumRows(delta[l], rows: out.depth, columns: n, into: nablaB[l])
+                // BP4: ∂C/∂w = δ·colsᵀ, the correlation of each input map with δ.
+                Scalar.gemm(transposeA: false, transposeB: true, m: out.depth, n: stage.fieldSize, k: n, alpha: 1, a: delta[l], lda: n,
+                            b: columns[l], ldb: n, beta: 0, c: nablaW[l], ldc: stage.fieldSize)
+                if l > 0 {
+                    // BP2: (wˡ)ᵀδˡ, one column per receptive field, added back where each value came from.
+                    Scalar.gemm(transposeA: true, transposeB: false, m: stage.fieldSize, n: n, k: out.depth, alpha: 1, a: w[l],
+                                lda: stage.fieldSize, b: delta[l], ldb: n, beta: 0, c: columns[l], ldc: n)
+                    fold(into: delta[l - 1], layout, layer: l, kernel: k)
+                }
+            case .pooling:
+                // BP2: each δ goes to its window's maximum; the other inputs get 0.
+                if l > 0 {
+                    delta[l - 1].update(repeating: 0, count: stage.input.count * m)
+                    for o in 0..<out.count * m { delta[l - 1][Int(argmax[l][o])] += delta[l][o] }
+                }
+            case .dense:
+                let neurons = out.count, inputs = stage.input.count
+                // BP3: ∂C/∂b = δ, summed over the examples.
+                sumRows(delta[l], rows: neurons, columns: m, into: nablaB[l])
+                // BP4: ∂C/∂w = δ(aˡ⁻¹)ᵀ, summed over the examples.
+                Scalar.gemm(transposeA: false, transposeB: l > 0, m: neurons, n: inputs, k: m, alpha: 1, a: delta[l], lda: m,
+                            b: input, ldb: l > 0 ? m : inputs, beta: 0, c: nablaW[l], ldc: inputs)
+                // BP2's product (wˡ)ᵀδˡ.
+                if l > 0 {
+                    Scalar.gemm(transposeA: true, transposeB: false, m: inputs, n: m, k: neurons, alpha: 1, a: w[l], lda: inputs,
+                                b: delta[l], ldb: m, beta: 0, c: delta[l - 1], ldc: m)
+                }
+            }
+            // BP2: δˡ⁻¹ = (the product) ⊙ σ′(zˡ⁻¹); a pooling layer's σ′ is 1.
+            if l > 0, stages[l - 1].weightCount > 0 {
+                for i in 0..<stages[l - 1].output.count * m { delta[l - 1][i] *= sigmaPrime[l - 1][i] }
+            }
+        }
+    }
+
+    /// im2col: row (d·k + p)·k + q of `columns`, column e·positions + i·width′ + j, holds input
+    /// (d, i + p, j + q) of example e.
+    private func unfold(_ input: UnsafePointer<Scalar>, _ layout: BatchLayout, layer l: Int, kernel k: Int) {
+        let stage = stages[l], from = stage.input, out = stage.output, positions = out.height * out.width, n = count * positions
+        for d in 0..<from.depth {
+            for p in 0..<k {
+                for q in 0..<k {
+                    let row = columns[l] + ((d * k + p) * k + q) * n
+                    for e in 0..<count {
+                        for i in 0..<out.height {
+                            let source = input + layout.offset(d, e, (i + p) * from.width + q), target = row + e * positions + i * out.width
+                            for j in 0..<out.width { target[j] = source[j * layout.position] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// col2im: adds each value of `columns` to the input position it was unfolded from.
+    private func fold(into g: UnsafeMutablePointer<Scalar>, _ layout: BatchLayout, layer l: Int, kernel k: Int) {
+        let stage = stages[l], from = stage.input, out = stage.output, positions = out.height * out.width, n = count * positions
+        g.update(repeating: 0, count: from.count * count)
+        for d in 0..<from.depth {
+            for p in 0..<k {
+                for q in 0..<k {
+                    let row = columns[l] + ((d * k + p) * k + q) * n
+                    for e in 0..<count {
+                        for i in 0..<out.height {
+                            let target = g + layout.offset(d, e, (i + p) * from.width + q), source = row + e * positions + i * out.width
+                            for j in 0..<out.width { target[j * layout.position] += source[j] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func sumRows(_ matrix: UnsafePointer<Scalar>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Scalar>) {
+        for r in 0..<rows {
+            var sum: Scalar = 0
+            for c in 0..<columns { sum += matrix[r * columns + c] }
+            sums[r] = sum
+        }
+    }
+}

@@ -69,6 +69,8 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
         return parts.count
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func step(on data: LabelledData, indices: ArraySlice<Int>, next _: ArraySlice<Int>,
               optimizer: inout Optimizer<Scalar>) -> Bool {
         if (indices.count + 1) / 2 > halves[0].capacity { halves = makeHalves(capacity: (indices.count + 1) / 2) }
@@ -85,6 +87,8 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
     /// w → w − (η/m) Σₓ ∂Cₓ/∂w less weight decay, b → b − (η/m) Σₓ ∂Cₓ/∂b, through the velocity
     /// with momentum, as ``Optimizer/update(_:nablaW:nablaB:examples:)`` writes it; the sum over
     /// the mini-batch is the first half's plus the second's.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func update(_ optimizer: inout Optimizer<Scalar>, examples m: Int, halves: [ConvolutionBatch<Scalar>]) {
         let scale = -optimizer.stepEta / Scalar(m), mu = optimizer.stepMomentum
         let (l2, l1): (Scalar, Scalar) = switch optimizer.regularization {
@@ -94,16 +98,21 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
         }
         func descend(_ p: UnsafeMutablePointer<Scalar>, _ v: UnsafeMutablePointer<Scalar>?, count: Int, l2: Scalar, l1: Scalar,
                      gradient: (ConvolutionBatch<Scalar>) -> UnsafeMutablePointer<Scalar>) {
-            let first = gradient(halves[0]), second = halves.count > 1 ? gradient(halves[1]) : nil
-            for i in 0..<count {
-                let g = second.map { first[i] + $0[i] } ?? first[i]
-                let change = scale * g - l2 * p[i] - l1 * (p[i] > 0 ? 1 : p[i] < 0 ? -1 : 0)
-                if let v {
-                    v[i] = mu * v[i] + change
+            let g = gradient(halves[0])
+            if halves.count > 1 {
+                let second = gradient(halves[1])
+                for i in 0..<count { g[i] += second[i] }
+            }
+            if l1 != 0 {
+                for i in 0..<count { g[i] -= l1 / scale * (p[i] > 0 ? 1 : p[i] < 0 ? -1 : 0) }  // scale·g − l1·sgn(w)
+            }
+            if let v {
+                for i in 0..<count {
+                    v[i] = mu * v[i] + (scale * g[i] - l2 * p[i])
                     p[i] += v[i]
-                } else {
-                    p[i] += change
                 }
+            } else {
+                for i in 0..<count { p[i] += scale * g[i] - l2 * p[i] }
             }
         }
         for (l, stage) in stages.enumerated() where stage.weightCount > 0 {
@@ -112,6 +121,8 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
         }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func evaluate(on data: LabelledData) -> Evaluation {
         var correct = 0, totalCost = 0.0
         let last = stages.count - 1, outputs = network.outputSize
@@ -126,6 +137,8 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
         return Evaluation(correct: correct, count: data.count, cost: data.count == 0 ? 0 : totalCost / Double(data.count))
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func predictions(on data: LabelledData) -> [Int] {
         var result: [Int] = []
         result.reserveCapacity(data.count)

@@ -58,7 +58,14 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
         switch self {
         case .sigmoid:
             Scalar.sigmoidWithBias(bias, count: count, z: z, a: a, sigmaPrime: sigmaPrime)
-        case .linear, .tanh, .relu, .softmax:
+        case .relu:
+            for i in 0..<count {
+                let zi = z[i] + bias
+                z[i] = zi
+                a[i] = max(zi, 0)
+                sigmaPrime[i] = zi > 0 ? 1 : 0
+            }
+        case .linear, .tanh, .softmax:
             for i in 0..<count {
                 let zi = z[i] + bias
                 z[i] = zi

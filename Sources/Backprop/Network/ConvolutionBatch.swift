@@ -117,7 +117,9 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     deinit { for p in owned { p.deallocate() } }
 
     /// Loads examples `indices` of `data`.
-    func load(_ data: LabelledData, indices: some Collection<Int>) {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func load(_ data: LabelledData, indices: ArraySlice<Int>) {
         precondition(indices.count <= capacity, "\(indices.count) examples for buffers of \(capacity)")
         count = indices.count
         let n = data.inputSize, m = count
@@ -138,6 +140,8 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     }
 
     /// The forward pass: zˡ and aˡ = σ(zˡ) of every layer, keeping σ′(zˡ).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func feedforward(weights w: [UnsafeMutablePointer<Scalar>], biases b: [UnsafeMutablePointer<Scalar>]) {
         let m = count
         for (l, stage) in stages.enumerated() {
@@ -155,20 +159,23 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
                 }
             case .pooling(let size):
                 let to = BatchLayout(out, examples: m, byColumns: stage.byColumns), width = stage.input.width
+                let (a, argmax) = (a[l], argmax[l])
                 for c in 0..<out.depth {
                     for e in 0..<m {
+                        let base = layout.offset(c, e, 0), step = layout.position
                         for i in 0..<out.height {
                             for j in 0..<out.width {
-                                var best = layout.offset(c, e, i * size * width + j * size)
+                                var best = base + (i * size * width + j * size) * step, top = input[best]
                                 for p in 0..<size {
-                                    for q in 0..<size {
-                                        let at = layout.offset(c, e, (i * size + p) * width + j * size + q)
-                                        if input[at] > input[best] { best = at }
+                                    let row = base + ((i * size + p) * width + j * size) * step
+                                    for q in 0..<size where input[row + q * step] > top {
+                                        best = row + q * step
+                                        top = input[best]
                                     }
                                 }
                                 let o = to.offset(c, e, i * out.width + j)
-                                a[l][o] = input[best]
-                                argmax[l][o] = Int32(best)
+                                a[o] = top
+                                argmax[o] = Int32(best)
                             }
                         }
                     }
@@ -194,6 +201,8 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
 
     /// The backward pass after ``feedforward(weights:biases:)``: BP1 at the output, then BP2 layer
     /// by layer back, leaving BP3 and BP4 summed over the examples in `nablaB` and `nablaW`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func backpropagate(weights w: [UnsafeMutablePointer<Scalar>], cost: Cost, output: OutputForm) {
         let m = count, last = stages.count - 1
         // BP1: δᴸ = ∇ₐC ⊙ σ′(zᴸ), example by example.
@@ -254,7 +263,11 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
                     for e in 0..<count {
                         for i in 0..<out.height {
                             let source = input + layout.offset(d, e, (i + p) * from.width + q), target = row + e * positions + i * out.width
-                            for j in 0..<out.width { target[j] = source[j * layout.position] }
+                            if layout.position == 1 {
+                                target.update(from: source, count: out.width)
+                            } else {
+                                for j in 0..<out.width { target[j] = source[j * layout.position] }
+                            }
                         }
                     }
                 }
@@ -273,7 +286,11 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
                     for e in 0..<count {
                         for i in 0..<out.height {
                             let target = g + layout.offset(d, e, (i + p) * from.width + q), source = row + e * positions + i * out.width
-                            for j in 0..<out.width { target[j * layout.position] += source[j] }
+                            if layout.position == 1 {
+                                for j in 0..<out.width { target[j] += source[j] }
+                            } else {
+                                for j in 0..<out.width { target[j * layout.position] += source[j] }
+                            }
                         }
                     }
                 }

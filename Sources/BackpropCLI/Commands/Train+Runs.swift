@@ -9,13 +9,20 @@ extension Train {
     func startRun(_ mnist: MNIST) throws -> (TrainingRun<Float>, DataSettings) {
         let settings = data.settings(for: mnist)
         var generator = SeededGenerator(seed: seedValue)
-        let parameters = zip(layerSizes, layerSizes.dropFirst()).map { ($0 + 1) * $1 }.reduce(0, +)
-        if parameters >= 10_000_000 {  // several seconds of drawing normal numbers
-            printLine("Drawing \(grouped(parameters)) initial weights and biases from seed \(seedValue)…")
+        let network: Network<Float>
+        if let layerList {
+            network = try layerList.network(input: Self.imageShape, outputs: MNIST.classCount, activation: options.hiddenActivation,
+                                            outputActivation: options.outputActivationValue, cost: costValue,
+                                            initializer: initializer, using: &generator)
+        } else {
+            let parameters = zip(layerSizes, layerSizes.dropFirst()).map { ($0 + 1) * $1 }.reduce(0, +)
+            if parameters >= 10_000_000 {  // several seconds of drawing normal numbers
+                printLine("Drawing \(grouped(parameters)) initial weights and biases from seed \(seedValue)…")
+            }
+            network = Network<Float>(
+                layerSizes: layerSizes, activation: options.hiddenActivation, outputActivation: options.outputActivationValue,
+                cost: costValue, initializer: initializer, using: &generator)
         }
-        let network = Network<Float>(
-            layerSizes: layerSizes, activation: options.hiddenActivation, outputActivation: options.outputActivationValue,
-            cost: options.costValue, initializer: options.initializationValue, using: &generator)
         let sgd = StochasticGradientDescent(
             epochs: learning.epochCount, miniBatchSize: learning.miniBatch, eta: learning.etaValue,
             regularization: options.regularizationValue, momentum: options.momentumValue, dropout: options.dropoutValue,
@@ -77,7 +84,7 @@ extension Train {
         func compare<T: Equatable>(_ option: String, _ given: T?, _ saved: T, _ show: (T) -> String = { "\($0)" }) {
             if let given, given != saved { changes.append("\(option) \(show(given)) (saved: \(show(saved)))") }
         }
-        compare("--layers", layers?.sizes, network.layerSizes) { $0.map(String.init).joined(separator: ",") }
+        compare("--layers", layers.map { $0.sizes.map(LayerList.init)?.text ?? $0.text }, Self.layersText(network))
         compare("--mini-batch-size", learning.miniBatchSize, sgd.miniBatchSize)
         compare("--eta", learning.eta, sgd.eta)
         if let seed, seed != run.seed {
@@ -147,7 +154,7 @@ extension Train {
     /// The header: what is trained on what, then every setting of the run.
     func header(_ run: TrainingRun<Float>, settings: DataSettings, images: Int, loadTime: Duration, engine: Engine) -> String {
         let sgd = run.configuration, network = run.network
-        let first = "Training \(network.layerSizes) on \(grouped(images)) MNIST images: "
+        let first = "Training \(LayerList.describing(network) ?? "\(network.layerSizes)") on \(grouped(images)) MNIST images: "
             + (sgd.epochs == 1 ? "1 epoch" : "\(sgd.epochs) epochs") + ", mini-batch \(sgd.miniBatchSize), η = \(sgd.eta), "
             + "seed " + (run.seed.map { "\($0)" } ?? "not recorded") + " "
             + "(data loaded in \(fixed(loadTime.inSeconds, places: 2)) s; \(engine.summary), "
@@ -155,7 +162,7 @@ extension Train {
         let hidden = network.layers.first!.activation, output = network.layers.last!.activation
         var parts = ["cost \(network.cost.defaultValueDescription)",
                      "σ \(hidden.rawValue)" + (output != hidden ? " (output \(output.rawValue))" : "")]
-        parts.append(resume.map { "weights from \($0)" } ?? "weights \(options.initializationValue.defaultValueDescription)")
+        parts.append(resume.map { "weights from \($0)" } ?? "weights \(initializer.defaultValueDescription)")
         parts.append(Self.describe(sgd.regularization))
         parts.append("momentum μ = \(sgd.momentum)")
         parts.append("dropout \(sgd.dropout)")
@@ -170,6 +177,11 @@ extension Train {
         if settings.expanded { parts.append("training images expanded fivefold") }
         parts.append("keep \(outputs.keep.rawValue)")
         return first + "\n  " + parts.joined(separator: "; ")
+    }
+
+    /// `--layers` as it would be written for `network`: sizes, or the list of layers.
+    static func layersText<Scalar: BLASScalar>(_ network: Network<Scalar>) -> String {
+        LayerList.describing(network) ?? LayerList(network.layerSizes).text
     }
 
     static func describe(_ regularization: Regularization) -> String {

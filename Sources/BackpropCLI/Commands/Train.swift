@@ -16,8 +16,11 @@ struct Train: ParsableCommand {
             chapter 3 (cost, initialization, regularization, …) are off by default.
             """)
 
-    @Option(help: ArgumentHelp("Neurons per layer, input first; the input layer must have 784 (28×28 pixels) and the output 10 (digits) (default: 784,30,10).", valueName: "sizes"))
-    var layers: LayerSizes?
+    @Option(help: ArgumentHelp(
+        "Neurons per layer, input first (default: 784,30,10), or layers after the 28×28 input: conv:MAPSxKxK, pool:SIZE, fc:NEURONS, softmax:NEURONS.",
+        discussion: "784,30,10: the input layer must have 784 neurons (28×28 pixels) and the output 10 (digits). conv:20x5x5,pool:2,conv:40x5x5,pool:2,fc:100,softmax:10: network3.py's network (20 feature maps of 5×5 kernels, 2×2 max-pooling, 40 maps, 2×2 max-pooling, 100 fully connected neurons, a softmax output of 10 with the log-likelihood cost unless --cost says otherwise); --activation applies to the conv and fc layers, --output-activation to a last fc layer; weights N(0, 1/n_in) unless --initialization says otherwise.",
+        valueName: "layers"))
+    var layers: LayerList?
 
     @OptionGroup var learning: LearningOptions
 
@@ -65,9 +68,30 @@ struct Train: ParsableCommand {
 
     /// The settings in force for a new run: the ones given, else the book's chapter 1 defaults.
     var layerSizes: [Int] { layers?.sizes ?? [784, 30, 10] }
+    /// The layers of chapter 6's form, when `--layers` lists them.
+    var layerList: LayerList? { layers.flatMap { $0.sizes == nil ? $0 : nil } }
+    /// The MNIST images as a convolution takes them.
+    static let imageShape = ImageShape(depth: 1, height: 28, width: 28)
+    /// The cost: `--cost`, else log-likelihood for a softmax:N output, else quadratic.
+    var costValue: Cost { options.cost ?? (layerList?.endsInSoftmax == true ? .logLikelihood : .quadratic) }
+    /// The initial weights: `--initialization`, else N(0, 1) for the plain form and N(0, 1/n_in) for layers.
+    var initializer: WeightInitializer { options.initialization ?? (layerList == nil ? .standardNormal : .scaledNormal) }
     var seedValue: UInt64 { seed ?? 2 }
 
     func validate() throws {
+        if let layerList {
+            _ = try layerList.shapes(input: Self.imageShape, outputs: MNIST.classCount)
+            if layerList.endsInSoftmax, let output = options.outputActivation, output != .softmax {
+                throw ValidationError("--output-activation \(output.rawValue): the layers end in softmax; use fc:10 for another output")
+            }
+        }
+        try validateSizes()
+        try options.checkCost(costValue, output: layerList?.endsInSoftmax == true ? .softmax : options.outputActivationValue)
+        try validateRest()
+    }
+
+    func validateSizes() throws {
+        guard layerList == nil else { return }
         let sizes = layerSizes
         guard sizes.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--layers: every layer needs at least one neuron, got \(LayerSizes(sizes))")
@@ -79,6 +103,9 @@ struct Train: ParsableCommand {
             throw ValidationError("--layers: the output layer must have \(MNIST.classCount) neurons, one per digit, got \(sizes.last!)")
         }
         try LayerSizes(sizes).checkFitsInMemory()
+    }
+
+    func validateRest() throws {
         guard learningSpeedSample > 0 else {
             throw ValidationError("--learning-speed-sample must be at least 1, got \(learningSpeedSample)")
         }
@@ -102,6 +129,9 @@ struct Train: ParsableCommand {
         if (options.halveEtaAfter != nil || options.earlyStopping != nil) && !evaluating {
             throw ValidationError("--halve-eta-after and --early-stopping watch evaluation accuracy: they need --evaluate-on test or validation")
         }
+        if options.dropoutValue > 0 && layerList != nil {
+            throw ValidationError("--dropout: the engine for convolutional networks has no dropout masks; leave it out with conv and pool layers")
+        }
         if options.dropoutValue > 0 && layerSizes.count < 3 { throw ValidationError("--dropout needs a hidden layer") }
         let monitoring = try options.monitoring()
         if options.monitor != nil, !evaluating, monitoring.evaluatesEvaluationData {
@@ -114,9 +144,12 @@ struct Train: ParsableCommand {
         if outputs.keep == .best, !evaluating {
             throw ValidationError("--keep best picks the epoch with the best evaluation accuracy: it needs --evaluate-on test or validation")
         }
+        if outputs.saveNetwork2 != nil, layerList != nil {
+            throw ValidationError("--save-network2: network2.py's format holds fully connected layers only")
+        }
         if outputs.saveNetwork2 != nil {
             let activations = Array(repeating: options.hiddenActivation, count: layerSizes.count - 2) + [options.outputActivationValue]
-            if let problem = Network2Format.problem(activations: activations, cost: options.costValue) {
+            if let problem = Network2Format.problem(activations: activations, cost: costValue) {
                 throw ValidationError("--save-network2: \(problem)")
             }
         }

@@ -62,7 +62,6 @@ struct TrainingOptions: ParsableArguments {
     var costValue: Cost { cost ?? .quadratic }
     var hiddenActivation: Activation { activation ?? .sigmoid }
     var outputActivationValue: Activation { outputActivation ?? hiddenActivation }
-    var initializationValue: WeightInitializer { initialization ?? .standardNormal }
     var momentumValue: Double { momentum ?? 0 }
     var dropoutValue: Double { dropout ?? 0 }
 
@@ -76,8 +75,12 @@ struct TrainingOptions: ParsableArguments {
         }
         _ = try monitoring()
         guard hiddenActivation != .softmax else { throw ValidationError("--activation: softmax is for the output layer (--output-activation)") }
-        guard costValue.supports(outputActivationValue) else {
-            throw ValidationError("--cost \(costValue.defaultValueDescription) needs outputs in (0, 1): use --output-activation sigmoid or softmax")
+    }
+
+    /// Refuses a cost the output layer's σ cannot serve (`train` checks it, knowing the layers).
+    func checkCost(_ cost: Cost, output: Activation) throws {
+        guard cost.supports(output) else {
+            throw ValidationError("--cost \(cost.defaultValueDescription) needs outputs in (0, 1): use --output-activation sigmoid or softmax")
         }
     }
 

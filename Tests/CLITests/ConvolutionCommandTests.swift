@@ -1,0 +1,93 @@
+import Backprop
+@testable import BackpropCLI
+import Foundation
+import Testing
+
+/// `train --layers conv:…,pool:…,fc:…,softmax:…`: the layer list, its refusals, and a convolutional
+/// network trained, saved and inspected on MNIST.
+@Suite("Convolutional networks on the command line")
+struct ConvolutionCommandTests {
+    static let book = "conv:20x5x5,pool:2,conv:40x5x5,pool:2,fc:100,softmax:10"
+    static let image = ImageShape(depth: 1, height: 28, width: 28)
+
+    @Test("The book's network parses into its layers and the images each gives")
+    func parsesTheBooksNetwork() throws {
+        let list = try #require(LayerList(argument: Self.book))
+        #expect(list.sizes == nil)
+        #expect(try list.layers() == [.convolution(maps: 20, kernel: 5), .pooling(size: 2), .convolution(maps: 40, kernel: 5),
+                                      .pooling(size: 2), .fullyConnected(neurons: 100), .softmax(neurons: 10)])
+        #expect(try list.shapes(input: Self.image, outputs: 10).map(\.description)
+                == ["20×24×24", "20×12×12", "40×8×8", "40×4×4", "100×1×1", "10×1×1"])
+        var generator = SeededGenerator(seed: 1)
+        let network: Network<Float> = try list.network(input: Self.image, outputs: 10, activation: .relu, outputActivation: .relu,
+                                                       cost: .logLikelihood, initializer: .scaledNormal, using: &generator)
+        #expect(network.layerSizes == [784, 11520, 2880, 2560, 640, 100, 10])
+        #expect(network.layers.map(\.activation) == [.relu, .linear, .relu, .linear, .relu, .softmax])
+        #expect(LayerList.describing(network) == Self.book)
+        #expect(Engine.automatic.prepare(network).engine == .blas)
+        // The plain form is as it was.
+        #expect(LayerList(argument: "784,30,10")?.sizes == [784, 30, 10])
+        #expect(try LayerList(argument: "784,30,10")?.layers() == nil)
+    }
+
+    @Test("Nonsense is refused with the part that is wrong and exit status 2", arguments: [
+        ("conv:0x5x5,softmax:10", "\"conv:0x5x5\" needs sizes of at least 1"),
+        ("conv:20x5x3,softmax:10", "\"conv:20x5x3\" is not a layer"),
+        ("conv:20x30x30,softmax:10", "conv:20x30x30: a 30×30 kernel does not fit the 1×28×28 images"),
+        ("conv:20x5x5,pool:5,softmax:10", "pool:5: 5×5 windows do not tile the 20×24×24 feature maps"),
+        ("conv:20x5x5,pool:2", "must end in an output layer of 10 neurons"),
+        ("conv:20x5x5,pool:2,softmax:5", "the output layer must have 10 neurons, one per digit, got softmax:5"),
+        ("conv:20x5x5,softmax:10,fc:10", "softmax:10: softmax is for the output layer only"),
+        ("fc:100,conv:2x2x2,fc:10", "conv:2x2x2 follows a fully connected layer"),
+        ("conv:20x5x5,30,softmax:10", "\"30\" is not a layer"),
+        ("784,abc", "give neurons per layer, input first"),
+    ])
+    func refusals(layers: String, message: String) throws {
+        let result = try runBackprop(["train", "--layers", layers], environment: ["MNIST_DIR": "/nonexistent"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--layers"), "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test("Settings a convolutional network cannot take are refused", arguments: [
+        (["--output-activation", "sigmoid"], "the layers end in softmax"),
+        (["--dropout", "0.5"], "--dropout"),
+        (["--save-network2", "n.json"], "fully connected layers only"),
+    ])
+    func refusedSettings(arguments: [String], message: String) throws {
+        let result = try runBackprop(["train", "--layers", Self.book] + arguments, environment: ["MNIST_DIR": "/nonexistent"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test("Help shows the layer list")
+    func help() throws {
+        let result = try runBackprop(["train", "--help"])
+        let text = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("conv:MAPSxKxK, pool:SIZE, fc:NEURONS, softmax:NEURONS"), "\(result.stdout)")
+    }
+
+    @Test("A small convolutional network learns 2,000 MNIST images past 90%; evaluate, trace, probe and gradcheck read its file",
+          .enabled(if: ProcessInfo.processInfo.environment["MNIST_DIR"] != nil))
+    func trainsOnMNIST() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let model = directory + "/conv.json"
+        let train = try runBackprop(["train", "--layers", "conv:8x5x5,pool:2,softmax:10", "--activation", "relu", "--eta", "0.1",
+                                     "--epochs", "1", "--training-size", "2000", "--evaluate-on", "none", "--save", model])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("Training conv:8x5x5,pool:2,softmax:10 on 2,000 MNIST images"), "\(train.stdout)")
+        #expect(train.stdout.contains("cost log-likelihood"), "\(train.stdout)")
+        let evaluate = try runBackprop(["evaluate", model, "--json"])
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(evaluate.stdout.utf8)) as? [String: Any]
+        let accuracy = try #require(report?["accuracy"] as? Double)
+        #expect(accuracy > 0.90, "test accuracy \(accuracy)")
+        let trace = try runBackprop(["trace", "--network", model, "--index", "0"])
+        #expect(trace.status == 0 && trace.stdout.contains("[784, 4608, 1152, 10]"), "\(trace.stderr)")
+        let probe = try runBackprop(["probe", "--network", model, "--index", "0", "--weight", "2,3,7"])
+        #expect(probe.status == 0, "\(probe.stderr)")
+        let gradcheck = try runBackprop(["gradcheck", "--network", model, "--index", "0", "--sample", "40"])
+        #expect(gradcheck.status == 0, "\(gradcheck.stdout)\(gradcheck.stderr)")
+    }
+}

@@ -5,6 +5,7 @@
 //   backprop-benchmark load | evaluate [--engine blas]
 //   backprop-benchmark products [--layers 784,1000,1000,10] [--mini-batch-size 100] [--threads N]
 //   backprop-benchmark machine
+//   backprop-benchmark chapter6 [--epochs 1] [--training-size 50000] --threads 2
 //
 // `--engine automatic` (the default) takes the best instruction set the CPU has, or the one
 // BACKPROP_ISA names (avx2, portable); `machine` says which, and the CPU's model.
@@ -66,6 +67,43 @@ case "epoch":
     let flops = flopsPerExample(layers) * Double(mnist.training.count)
     let accuracy = network.evaluate(on: mnist.test).accuracy
     print(#"{"impl":"backprop","layers":"\#(layers.map(String.init).joined(separator: ","))","mb":\#(miniBatchSize),"threads":\#(threads),"median_s":\#(median(seconds)),"min_s":\#(seconds.min()!),"gflop_per_epoch":\#(flops / 1e9),"test_accuracy":\#(accuracy),"core":"\#(BLASBackend.coreName)","kernels":"\#(inUse.rawValue)"}"#)
+
+case "chapter6":
+    // network3.py's two-conv-pool ReLU network (conv 20×5×5, pool 2, conv 40×5×5, pool 2, FC 100,
+    // softmax 10; η 0.03, λ 0.1, mini-batch 10) on the convolutional engine, then the sgemm rate
+    // of 2048² products on the same threads, for the share of it the epoch reaches.
+    let epochs = Int(option("epochs", default: "1")) ?? 1
+    let mnist: MNIST
+    do { mnist = try MNIST(directory: MNISTLocation.directory(explicit: option("data", default: ""))) } catch { fail("\(error)") }
+    var training = mnist.training
+    training.keepFirst(min(Int(option("training-size", default: "50000")) ?? 50000, training.count))
+    var generator = SeededGenerator(seed: 1)
+    var layers: [any LayerKind<Float>] = [], shape = ImageShape(depth: 1, height: 28, width: 28), flops = 0.0
+    for maps in [20, 40] {
+        let conv = ConvolutionLayer<Float>(input: shape, maps: maps, kernel: 5, activation: .relu, using: &generator)
+        // Forward, BP4 and (after the first layer) BP2, each 2·maps·(depth·k·k)·positions.
+        flops += Double(2 * conv.weights.elements.count * conv.output.height * conv.output.width) * (layers.isEmpty ? 2 : 3)
+        let pool = MaxPoolingLayer<Float>(input: conv.output, size: 2)
+        layers += [conv, pool]
+        shape = pool.output
+    }
+    for (inputs, neurons, activation) in [(shape.count, 100, Activation.relu), (100, 10, .softmax)] {
+        let (w, b): (Matrix<Float>, [Float]) = WeightInitializer.scaledNormal.initialParameters(neurons: neurons, inputs: inputs, using: &generator)
+        layers.append(DenseLayer(weights: w, biases: b, activation: activation))
+        flops += Double(2 * inputs * neurons) * 3
+    }
+    var network = Network(layers: layers, cost: .logLikelihood)
+    let sgd = StochasticGradientDescent(epochs: epochs, miniBatchSize: 10, eta: 0.03, regularization: .l2(lambda: 0.1), monitoring: [])
+    let history: TrainingHistory
+    do { history = try sgd.train(&network, on: training, using: &generator, engine: .automatic) } catch { fail("\(error)") }
+    let seconds = median(history.epochs.map(\.trainingSeconds))
+    let n = 2048
+    let a = Matrix<Float>(rows: n, columns: n, elements: (0..<n * n).map { _ in Float(generator.nextUniform()) })
+    var c = Matrix<Float>(rows: n, columns: n)
+    c.assignProduct(a, a)
+    let sgemm = 2 * Double(n * n * n) / median((0..<5).map { _ in ContinuousClock().measure { c.assignProduct(a, a) }.inSeconds }) / 1e9
+    let gflops = flops * Double(training.count) / seconds / 1e9
+    print(#"{"impl":"backprop","network":"chapter6","images":\#(training.count),"threads":\#(threads),"median_s":\#(seconds),"per_50000_s":\#(seconds * 50000 / Double(training.count)),"mflop_per_example":\#(flops / 1e6),"gflops":\#(gflops),"sgemm_gflops":\#(sgemm),"share":\#(gflops / sgemm),"test_accuracy":\#(network.evaluate(on: mnist.test).accuracy),"core":"\#(BLASBackend.coreName)"}"#)
 
 case "load":
     // Seconds to read MNIST from its gzipped files (60,000 + 10,000 images), median of 5.
@@ -150,5 +188,5 @@ case "machine":
     print(#"{"impl":"machine","cpu":"\#(cpu)","kernels":"\#(Engine.best.rawValue)","cpu_best":"\#(Engine.supported.last!.rawValue)","backprop_isa":"\#(requested?.rawValue ?? "")"}"#)
 
 default:
-    fail("usage: backprop-benchmark epoch|sgemm|load|evaluate|products|machine [--layers L] [--mini-batch-size M] [--epochs E] [--threads T] [--engine E] [--size N]")
+    fail("usage: backprop-benchmark epoch|chapter6|sgemm|load|evaluate|products|machine [--layers L] [--mini-batch-size M] [--epochs E] [--threads T] [--engine E] [--size N]")
 }

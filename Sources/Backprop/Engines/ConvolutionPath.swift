@@ -2,7 +2,7 @@ import Foundation
 
 /// The batch engine for convolutional networks (convolutions and max-pooling, then dense
 /// layers): each mini-batch goes forward and back as matrix products over BLAS
-/// (``ConvolutionBatch``), any precision, with every update an ``Optimizer`` makes but dropout.
+/// (`ConvolutionBatch`), any precision, with every update an ``Optimizer`` makes but dropout.
 ///
 /// A mini-batch is cut into two halves, each with buffers of its own, run on two threads when
 /// ``BLASBackend/threadCount`` allows (BLAS then runs one thread in each). The halves' gradients

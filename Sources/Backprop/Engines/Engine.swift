@@ -24,7 +24,7 @@ import Foundation
 /// one. Anything else (Double, tanh, per-neuron activations, momentum, dropout, L1, wider layers)
 /// takes the matrix path over BLAS, which computes the same numbers in a different order.
 /// Convolutional networks (convolutions and max-pooling, then dense layers) take their own batch
-/// engine over BLAS, ``ConvolutionBatch`` (im2col); other kinds of layer take the reference path.
+/// engine over BLAS, `ConvolutionBatch` (im2col); other kinds of layer take the reference path.
 ///
 /// Each instruction set sums in its own order, so the same seed gives weights that differ in the
 /// last bits from one instruction set to another (and, for a network whose outcome depends on

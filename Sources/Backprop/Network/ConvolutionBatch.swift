@@ -1,4 +1,4 @@
-/// One layer as ``ConvolutionBatch`` runs it: what it does, the images it takes and gives, σ.
+/// One layer as `ConvolutionBatch` runs it: what it does, the images it takes and gives, σ.
 struct BatchStage: Sendable {
     enum Kind: Sendable { case convolution(kernel: Int), pooling(size: Int), dense }
     var kind: Kind

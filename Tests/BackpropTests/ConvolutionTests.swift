@@ -108,6 +108,24 @@ struct ConvolutionTests {
         }
     }
 
+    @Test("Model files with impossible image shapes are refused, naming the shape", arguments: [
+        #""depth":1,"height":4611686018427387904,"width":4611686018427387904"#, #""depth":2,"height":0,"width":6"#,
+        #""depth":2,"height":6,"width":-3"#, #""depth":2,"height":65537,"width":6"#, #""depth":65536,"height":65536,"width":2"#,
+    ])
+    func impossibleShapes(shape: String) throws {
+        let network = Self.network().converted(to: Float.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let text = String(decoding: try encoder.encode(network), as: UTF8.self)
+        let first = try #require(text.range(of: #""depth":2,"height":6,"width":6"#))
+        let bad = text.replacingCharacters(in: first, with: shape)
+        #expect {
+            try JSONDecoder().decode(Network<Float>.self, from: Data(bad.utf8))
+        } throws: { error in
+            "\(error)".contains("not a shape a layer can take")
+        }
+    }
+
     @Test("A network with convolutions trains on the reference path")
     func trains() throws {
         var network = Self.network().converted(to: Float.self)

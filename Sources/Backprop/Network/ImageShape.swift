@@ -20,4 +20,24 @@ public struct ImageShape: Equatable, Hashable, Codable, Sendable, CustomStringCo
 
     /// "20×24×24".
     public var description: String { "\(depth)×\(height)×\(width)" }
+
+    /// The largest side and the most values a stack read from a file may have: beyond them,
+    /// sizes computed from the shape could overflow.
+    static let maximumSide = 1 << 16, maximumCount = 1 << 30
+
+    private enum CodingKeys: String, CodingKey { case depth, height, width }
+
+    /// Reads a shape, refusing sides below 1 or past ``maximumSide`` and stacks past
+    /// ``maximumCount`` values.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(depth: try container.decode(Int.self, forKey: .depth), height: try container.decode(Int.self, forKey: .height),
+                  width: try container.decode(Int.self, forKey: .width))
+        let sides = [depth, height, width]
+        guard sides.allSatisfy({ (1...Self.maximumSide).contains($0) }), count <= Self.maximumCount else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription:
+                "images of \(self) are not a shape a layer can take (each side from 1 to \(Self.maximumSide), at most "
+                + "\(Self.maximumCount) values)"))
+        }
+    }
 }

@@ -30,6 +30,19 @@ struct ConvolutionCommandTests {
         #expect(try LayerList(argument: "784,30,10")?.layers() == nil)
     }
 
+    @Test("l2pool:S builds L2 pooling, which trains on the reference path")
+    func parsesL2Pooling() throws {
+        let list = try #require(LayerList(argument: "conv:4x5x5,l2pool:2,softmax:10"))
+        #expect(try list.layers() == [.convolution(maps: 4, kernel: 5), .l2Pooling(size: 2), .softmax(neurons: 10)])
+        var generator = SeededGenerator(seed: 1)
+        let network: Network<Float> = try list.network(input: Self.image, outputs: 10, activation: .sigmoid, outputActivation: .sigmoid,
+                                                       cost: .logLikelihood, initializer: .scaledNormal, using: &generator)
+        #expect(network.layers[1] is L2PoolingLayer<Float>)
+        #expect(LayerList.describing(network) == "conv:4x5x5,l2pool:2,softmax:10")
+        #expect(Engine.automatic.prepare(network).engine == .reference)
+        #expect(throws: Error.self) { try LayerList(argument: "conv:4x5x5,l2pool:7,softmax:10")!.shapes(input: Self.image, outputs: 10) }
+    }
+
     @Test("Nonsense is refused with the part that is wrong and exit status 2", arguments: [
         ("conv:0x5x5,softmax:10", "\"conv:0x5x5\" needs sizes of at least 1"),
         ("conv:20x5x3,softmax:10", "\"conv:20x5x3\" is not a layer"),

@@ -114,7 +114,8 @@ public struct Network<Scalar: BLASScalar>: Equatable, Sendable {
     public static var layerKinds: [(name: String, decode: (Decoder) throws -> any LayerKind<Scalar>)] {
         [(DenseLayer<Scalar>.kindName, { try DenseLayer<Scalar>(from: $0) }),
          (ConvolutionLayer<Scalar>.kindName, { try ConvolutionLayer<Scalar>(from: $0) }),
-         (MaxPoolingLayer<Scalar>.kindName, { try MaxPoolingLayer<Scalar>(from: $0) })]
+         (MaxPoolingLayer<Scalar>.kindName, { try MaxPoolingLayer<Scalar>(from: $0) }),
+         (L2PoolingLayer<Scalar>.kindName, { try L2PoolingLayer<Scalar>(from: $0) })]
     }
 
     public static func == (lhs: Network, rhs: Network) -> Bool {

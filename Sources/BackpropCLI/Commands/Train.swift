@@ -18,7 +18,7 @@ struct Train: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Neurons per layer, input first (default: 784,30,10), or layers after the 28×28 input: conv:MAPSxKxK, pool:SIZE, fc:NEURONS, softmax:NEURONS.",
-        discussion: "784,30,10: the input layer must have 784 neurons (28×28 pixels) and the output 10 (digits). conv:20x5x5,pool:2,conv:40x5x5,pool:2,fc:100,softmax:10: network3.py's network (20 feature maps of 5×5 kernels, 2×2 max-pooling, 40 maps, 2×2 max-pooling, 100 fully connected neurons, a softmax output of 10 with the log-likelihood cost unless --cost says otherwise); --activation applies to the conv and fc layers, --output-activation to a last fc layer; weights N(0, 1/n_in) unless --initialization says otherwise.",
+        discussion: "784,30,10: the input layer must have 784 neurons (28×28 pixels) and the output 10 (digits). conv:20x5x5,pool:2,conv:40x5x5,pool:2,fc:100,softmax:10: network3.py's network (20 feature maps of 5×5 kernels, 2×2 max-pooling, 40 maps, 2×2 max-pooling, 100 fully connected neurons, a softmax output of 10 with the log-likelihood cost unless --cost says otherwise); l2pool:2 is 2×2 L2 pooling (the root of the sum of squares, on the per-example path); --activation applies to the conv and fc layers, --output-activation to a last fc layer; weights N(0, 1/n_in) unless --initialization says otherwise.",
         valueName: "layers"))
     var layers: LayerList?
 

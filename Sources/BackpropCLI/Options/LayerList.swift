@@ -13,6 +13,8 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
         case convolution(maps: Int, kernel: Int)
         /// `pool:S`: S×S max-pooling.
         case pooling(size: Int)
+        /// `l2pool:S`: S×S L2 pooling (the root of the sum of squares).
+        case l2Pooling(size: Int)
         /// `fc:N`: N fully connected neurons.
         case fullyConnected(neurons: Int)
         /// `softmax:N`: a fully connected softmax output layer of N neurons.
@@ -22,6 +24,7 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
             switch self {
             case .convolution(let maps, let kernel): "conv:\(maps)x\(kernel)x\(kernel)"
             case .pooling(let size): "pool:\(size)"
+            case .l2Pooling(let size): "l2pool:\(size)"
             case .fullyConnected(let neurons): "fc:\(neurons)"
             case .softmax(let neurons): "softmax:\(neurons)"
             }
@@ -60,13 +63,14 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
             let layer: Layer? = switch (fields.first, numbers.count) {
             case ("conv", 3): numbers[1] == numbers[2] ? numbers[0].flatMap { m in numbers[1].map { .convolution(maps: m, kernel: $0) } } : nil
             case ("pool", 1): numbers[0].map { .pooling(size: $0) }
+            case ("l2pool", 1): numbers[0].map { .l2Pooling(size: $0) }
             case ("fc", 1): numbers[0].map { .fullyConnected(neurons: $0) }
             case ("softmax", 1): numbers[0].map { .softmax(neurons: $0) }
             default: nil
             }
             guard let layer else {
                 throw ValidationError("--layers: \"\(part)\" is not a layer; write conv:MAPSxKxK (square K×K kernels), "
-                                      + "pool:SIZE, fc:NEURONS or softmax:NEURONS")
+                                      + "pool:SIZE, l2pool:SIZE, fc:NEURONS or softmax:NEURONS")
             }
             let values = numbers.compactMap { $0 }
             guard values.allSatisfy({ $0 > 0 }) else { throw ValidationError("--layers: \"\(part)\" needs sizes of at least 1") }
@@ -89,7 +93,7 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
                     throw ValidationError("--layers: \(layer.text): a \(kernel)×\(kernel) kernel does not fit the \(shape) images it takes")
                 }
                 shape = ImageShape(depth: maps, height: shape.height - kernel + 1, width: shape.width - kernel + 1)
-            case .pooling(let size):
+            case .pooling(let size), .l2Pooling(let size):
                 guard !flat else { throw ValidationError("--layers: \(layer.text) follows a fully connected layer, whose output is not an image") }
                 guard shape.height % size == 0, shape.width % size == 0 else {
                     throw ValidationError("--layers: \(layer.text): \(size)×\(size) windows do not tile the \(shape) feature maps it takes")
@@ -104,7 +108,7 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
         }
         switch layers.last! {
         case .fullyConnected, .softmax: break
-        case .convolution, .pooling:
+        case .convolution, .pooling, .l2Pooling:
             throw ValidationError("--layers: the list must end in an output layer of \(outputs) neurons, one per digit: "
                                   + "softmax:\(outputs) or fc:\(outputs)")
         }
@@ -132,6 +136,8 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
                 result.append(ConvolutionLayer(input: shape, kernel: kernel, weights: weights, biases: biases, activation: activation))
             case .pooling(let size):
                 result.append(MaxPoolingLayer<Scalar>(input: shape, size: size))
+            case .l2Pooling(let size):
+                result.append(L2PoolingLayer<Scalar>(input: shape, size: size))
             case .fullyConnected(let neurons), .softmax(let neurons):
                 let (weights, biases): (Matrix<Scalar>, [Scalar]) = initializer.initialParameters(
                     neurons: neurons, inputs: shape.count, using: &generator)
@@ -150,6 +156,7 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
         return network.layers.map { layer -> String in
             if let conv = layer as? ConvolutionLayer<Scalar> { return Layer.convolution(maps: conv.biases.count, kernel: conv.kernel).text }
             if let pool = layer as? MaxPoolingLayer<Scalar> { return Layer.pooling(size: pool.size).text }
+            if let pool = layer as? L2PoolingLayer<Scalar> { return Layer.l2Pooling(size: pool.size).text }
             return (layer.activation == .softmax ? Layer.softmax(neurons: layer.neurons) : .fullyConnected(neurons: layer.neurons)).text
         }.joined(separator: ",")
     }

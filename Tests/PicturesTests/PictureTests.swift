@@ -150,6 +150,20 @@ struct PictureTests {
         #expect(ColorScale.diverging(2, limit: 1) == ColorScale.positive)
     }
 
+    @Test("A first convolution's grid shows its kernels, one tile per feature map, at a size that can be seen")
+    func kernelGrid() throws {
+        var generator = SeededGenerator(seed: 3)
+        let conv = ConvolutionLayer<Float>(input: ImageShape(depth: 1, height: 28, width: 28), maps: 6, kernel: 5, using: &generator)
+        let network = Network<Float>(layers: [conv, Network<Float>(layerSizes: [conv.neurons, 10], using: &generator).layers[0]])
+        let svg = try SVGInspector.parse(WeightGrid.svg(network, side: 5).text)
+        #expect(svg.texts.contains("The 6 5×5 kernels (filters) of layer 2"))
+        #expect(svg.texts.contains("5") && !svg.texts.contains("6"))
+        #expect(svg.texts.contains { $0.contains("feature map under each image") })
+        let image = try #require(svg.images.first)
+        // Three tiles a row of 5 weights at 15 pixels, two gaps of 18 pixels.
+        #expect(image.width * SVGDocument.rasterScale == 3 * 75 + 2 * 18)
+    }
+
     @Test("A wide layer's grid shows its first 100 neurons, says so, and keeps each weight a square of whole pixels")
     func wideWeightGrid() throws {
         var generator = SeededGenerator(seed: 2)

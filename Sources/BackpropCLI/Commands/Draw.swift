@@ -9,7 +9,8 @@ struct Draw: ParsableCommand {
         abstract: "Draw what a saved network learned: first-layer weights, its mistakes, or its confusion matrix.",
         discussion: """
             weights: each first-layer neuron's 784 incoming weights as a 28×28 image, blue negative, \
-            red positive (the first 100 neurons of a wider layer, or --limit). mistakes: the \
+            red positive (the first 100 neurons of a wider layer, or --limit); for a convolutional \
+            network, the first layer's learned k×k kernels (filters). mistakes: the \
             misclassified digits with true and predicted labels (the first 60, or --limit). \
             confusion: the confusion matrix as a heat map with counts.
             """)
@@ -51,7 +52,15 @@ struct Draw: ParsableCommand {
         }
         switch kind {
         case .weights:
-            try writeFigure(WeightGrid.svg(network, side: MNIST.imageSide, limit: limit ?? WeightGrid.defaultLimit), to: output)
+            // A first convolution draws its kernels (filters); a dense first layer, each neuron's 28×28 weights.
+            var side = MNIST.imageSide
+            if let conv = network.layers[0] as? ConvolutionLayer<Float> {
+                guard conv.input.depth == 1 else { throw CLIError("\(model.path): the first convolution's kernels span \(conv.input.depth) maps") }
+                side = conv.kernel
+            } else if network.layers[0].dense == nil {
+                throw CLIError("\(model.path): the first layer is neither dense nor a convolution; it has no weights to draw")
+            }
+            try writeFigure(WeightGrid.svg(network, side: side, limit: limit ?? WeightGrid.defaultLimit), to: output)
         case .mistakes, .confusion:
             guard network.outputSize == MNIST.classCount else { throw CLIError("\(model.path): the network has no 10 outputs") }
             let set = try data.loadAll()[split]

@@ -1,7 +1,8 @@
 import Backprop
 
 /// What the first layer learned: each hidden neuron's incoming weights drawn as an image of the
-/// input (28×28 for MNIST), in a grid, on a diverging scale centred on zero.
+/// input (28×28 for MNIST), in a grid, on a diverging scale centred on zero; for a first
+/// convolution over one input map, each feature map's k×k kernel (its filter) the same way.
 ///
 /// The grid is one raster image at three pixels per weight, embedded in the SVG at the size a
 /// PNG is drawn at (``SVGDocument/rasterScale``), so the PNG shows each weight as a crisp square
@@ -14,7 +15,8 @@ public enum WeightGrid {
     /// three, so that their sizes in SVG units (pixels / 1.5) are exact.
     static let pixelsPerWeight = 3, columnGap = 18, rowGap = 27
 
-    /// The figure for the first layer of `network`, whose inputs form `side × side` images.
+    /// The figure for the first layer of `network`, whose rows of weights form `side × side`
+    /// images (a dense layer's over 28×28 inputs, or a convolution's k×k kernels).
     ///
     /// - Parameters:
     ///   - limit: The most neurons drawn, the first ones of the layer; the figure says when
@@ -23,11 +25,16 @@ public enum WeightGrid {
     public static func svg<Scalar: BLASScalar>(_ network: Network<Scalar>, side: Int, limit: Int = defaultLimit,
                                                title: String? = nil) -> SVGDocument {
         let layer = network.layers[0]
-        precondition(layer.inputs == side * side, "The inputs do not form \(side)×\(side) images")
+        let columnsOfWeights = layer.weights.columns
+        precondition(columnsOfWeights == side * side, "The weights do not form \(side)×\(side) images")
+        // Three raster pixels per weight for 28×28 images; small kernels get bigger squares.
+        let pixelsPerWeight = max(Self.pixelsPerWeight, (84 / side) / 3 * 3)
+        let kernels = layer is ConvolutionLayer<Scalar>
         precondition(limit > 0, "A weight grid shows at least one neuron")
         let weights = layer.weights.elements.map(Double.init)
         let scaleLimit = colorLimit(weights)
-        let shown = min(limit, layer.neurons)
+        let count = layer.weights.rows  // neurons, or a convolution's feature maps
+        let shown = min(limit, count)
         let columns = Int(Double(shown).squareRoot().rounded(.up))
         let rows = (shown + columns - 1) / columns
         let tile = side * pixelsPerWeight
@@ -37,7 +44,7 @@ public enum WeightGrid {
             for p in 0..<(side * side) {
                 mosaic.fillRect(x: left + (p % side) * pixelsPerWeight, y: top + (p / side) * pixelsPerWeight,
                                 width: pixelsPerWeight, height: pixelsPerWeight,
-                                color: ColorScale.diverging(weights[j * layer.inputs + p], limit: scaleLimit))
+                                color: ColorScale.diverging(weights[j * columnsOfWeights + p], limit: scaleLimit))
             }
         }
         let unit = 1 / SVGDocument.rasterScale  // SVG units per raster pixel
@@ -46,12 +53,13 @@ public enum WeightGrid {
         let width = max(margin * 2 + gridWidth, 460)
         // Centred, on a whole number of raster pixels (two units are three pixels).
         let left = ((width - gridWidth) / 4).rounded(.down) * 2
-        let whole = shown == layer.neurons
+        let whole = shown == count
         let barY = top + gridHeight + 18
         let height = barY + (whole ? 54 : 68)
         var document = SVGDocument(width: width, height: height)
-        document.text(title ?? (whole ? "Incoming weights of the \(layer.neurons) neurons of layer 2"
-                                      : "Incoming weights of neurons 0–\(shown - 1) of the \(layer.neurons) in layer 2"),
+        let what = kernels ? "\(side)×\(side) kernels (filters)" : "Incoming weights"
+        document.text(title ?? (whole ? "\(kernels ? "The \(count) " + what + " of layer 2" : what + " of the \(count) neurons of layer 2")"
+                                      : "\(what) of neurons 0–\(shown - 1) of the \(count) in layer 2"),
                       x: width / 2, y: 26, size: 15, anchor: .middle, weight: "bold")
         document.image(PNGEncoder.encode(mosaic), x: left, y: top, width: gridWidth, height: gridHeight)
         for j in 0..<shown {
@@ -68,10 +76,11 @@ public enum WeightGrid {
         document.text(format2(-scaleLimit), x: barX, y: barY + 26, size: 11, anchor: .middle)
         document.text("0", x: barX + 150, y: barY + 26, size: 11, anchor: .middle)
         document.text(format2(scaleLimit), x: barX + 300, y: barY + 26, size: 11, anchor: .middle)
-        document.text("weight wⱼₖ: blue negative, red positive (neuron j under each image)", x: width / 2, y: barY + 42,
+        document.text(kernels ? "kernel weight: blue negative, red positive (feature map under each image)"
+                              : "weight wⱼₖ: blue negative, red positive (neuron j under each image)", x: width / 2, y: barY + 42,
                       size: 11, anchor: .middle, fill: "#555")
         if !whole {
-            document.text("The first \(shown) of the layer's \(layer.neurons) neurons are shown.", x: width / 2, y: barY + 56,
+            document.text("The first \(shown) of the layer's \(count) \(kernels ? "kernels" : "neurons") are shown.", x: width / 2, y: barY + 56,
                           size: 11, anchor: .middle, fill: "#555")
         }
         return document

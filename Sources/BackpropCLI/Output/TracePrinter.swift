@@ -49,7 +49,7 @@ struct TracePrinter<Scalar: BLASScalar> {
     }
 
     func errorEquation(_ l: Int) -> String {
-        l == last ? "BP1  δᴸ = ∇ₐC ⊙ σ′(zᴸ)" : "BP2  δˡ = ((wˡ⁺¹)ᵀδˡ⁺¹) ⊙ σ′(zˡ)"
+        l == last ? "BP1  δᴸ = ∇ₐC ⊙ σ′(zᴸ)" : errorEquationFromNext(l) ?? "BP2  δˡ = ((wˡ⁺¹)ᵀδˡ⁺¹) ⊙ σ′(zˡ)"
     }
 
     func everything() {
@@ -62,6 +62,10 @@ struct TracePrinter<Scalar: BLASScalar> {
             printLine("  z      = wa + b        \(vector(pass.z[l]))")
             printLine("  a      = σ(z)          \(vector(pass.a[l]))")
             printLine("  σ′(z)                  \(vector(pass.sigmaPrime[l]))")
+            if let shape = imageShape(ofLayer: l) {
+                printLine("  a, feature map by feature map (\(shape)):")
+                featureMaps(pass.a[l], shape: shape, indent: "    ").forEach(printLine)
+            }
         }
         printLine("Cost C = \(number(pass.cost))")
         printLine("")
@@ -70,10 +74,18 @@ struct TracePrinter<Scalar: BLASScalar> {
             printLine(layerTitle(l))
             printLine("  δ      \(errorEquation(l))")
             printLine("         \(vector(pass.delta[l]))")
-            printLine("  ∂C/∂b  BP3  ∂C/∂bˡⱼ = δˡⱼ")
-            printLine("         \(vector(pass.nablaB[l]))")
-            printLine("  ∂C/∂w  BP4  ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ")
-            printLine(matrix(pass.nablaW[l], indent: "         "))
+            if let shape = imageShape(ofLayer: l) {
+                featureMaps(pass.delta[l], shape: shape, indent: "         ").forEach(printLine)
+            }
+            let dense = network.layers[l].dense != nil, conv = network.layers[l] is ConvolutionLayer<Scalar>
+            if dense || conv {
+                printLine("  ∂C/∂b  " + (conv ? convolutionGradients.bias : "BP3  ∂C/∂bˡⱼ = δˡⱼ"))
+                printLine("         \(vector(pass.nablaB[l]))")
+                printLine("  ∂C/∂w  " + (conv ? convolutionGradients.weight : "BP4  ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ"))
+                printLine(matrix(pass.nablaW[l], indent: "         "))
+            } else {
+                printLine("  (no weights or biases: BP3 and BP4 have nothing to give)")
+            }
         }
     }
 

@@ -55,22 +55,3 @@ struct ConvolutionReferenceTests {
         #expect(deltaZ.contains { $0 != 0 } && deltaInput.contains { $0 != 0 })  // the check can fail
     }
 }
-
-/// Runs a script of Tests/Reference with `input` on its standard input and returns its JSON output.
-func runPython(_ script: String, input: Data, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", fixtures + "/../../Reference/" + script]
-    let stdin = Pipe(), output = Pipe(), errors = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    stdin.fileHandleForWriting.write(input)
-    try stdin.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0, "python3 Tests/Reference/\(script) failed: \(message)", sourceLocation: sourceLocation)
-    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], sourceLocation: sourceLocation)
-}

@@ -6,20 +6,30 @@ import Testing
 /// safetensors (scripts/install-dependencies installs both), and returns what it prints as JSON.
 /// Fails the test, saying what is missing, when python3 or its packages are not there.
 func runSafetensorsReference(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    try runPython("safetensors_format.py", arguments: arguments,
+                  needs: "python3 with numpy and safetensors (run scripts/install-dependencies)", sourceLocation: sourceLocation)
+}
+
+/// Runs a script of Tests/Reference under the python3 on PATH, with `arguments` and `input` on its
+/// standard input, and returns what it prints as JSON; fails the test, naming what the script
+/// `needs`, when it does not run.
+func runPython(_ script: String, arguments: [String] = [], input: Data? = nil, needs: String = "python3",
+               sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", fixtures + "/../../Reference/safetensors_format.py"] + arguments
-    let output = Pipe(), errors = Pipe()
+    process.arguments = ["python3", fixtures + "/../../Reference/" + script] + arguments
+    let stdin = Pipe(), output = Pipe(), errors = Pipe()
+    process.standardInput = stdin
     process.standardOutput = output
     process.standardError = errors
     try process.run()
+    if let input { stdin.fileHandleForWriting.write(input) }
+    try stdin.fileHandleForWriting.close()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    try #require(process.terminationStatus == 0, """
-        python3 Tests/Reference/safetensors_format.py failed; it needs python3 with numpy and safetensors \
-        (run scripts/install-dependencies): \(message)
-        """, sourceLocation: sourceLocation)
+    try #require(process.terminationStatus == 0, "python3 Tests/Reference/\(script) failed; it needs \(needs): \(message)",
+                 sourceLocation: sourceLocation)
     return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], sourceLocation: sourceLocation)
 }
 

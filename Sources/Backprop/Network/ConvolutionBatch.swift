@@ -252,9 +252,12 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
         }
     }
 
-    /// im2col: row (d·k + p)·k + q of `columns`, column e·positions + i·width′ + j, holds input
-    /// (d, i + p, j + q) of example e.
-    private func unfold(_ input: UnsafePointer<Scalar>, _ layout: BatchLayout, layer l: Int, kernel k: Int) {
+    /// The rows im2col moves, each `width′` values: calls `body(input offset, column row)` with
+    /// the offset of input (d, i + p, q) of example e in `layout` and where its run of columns
+    /// starts: row (d·k + p)·k + q of `columns`, column e·positions + i·width′.
+    @inline(__always)
+    private func forEachUnfoldedRow(_ layout: BatchLayout, layer l: Int, kernel k: Int,
+                                    _ body: (Int, UnsafeMutablePointer<Scalar>) -> Void) {
         let stage = stages[l], from = stage.input, out = stage.output, positions = out.height * out.width, n = count * positions
         for d in 0..<from.depth {
             for p in 0..<k {
@@ -262,12 +265,7 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
                     let row = columns[l] + ((d * k + p) * k + q) * n
                     for e in 0..<count {
                         for i in 0..<out.height {
-                            let source = input + layout.offset(d, e, (i + p) * from.width + q), target = row + e * positions + i * out.width
-                            if layout.position == 1 {
-                                target.update(from: source, count: out.width)
-                            } else {
-                                for j in 0..<out.width { target[j] = source[j * layout.position] }
-                            }
+                            body(layout.offset(d, e, (i + p) * from.width + q), row + e * positions + i * out.width)
                         }
                     }
                 }
@@ -275,25 +273,30 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
         }
     }
 
+    /// im2col: column e·positions + i·width′ + j of row (d·k + p)·k + q holds input
+    /// (d, i + p, j + q) of example e.
+    private func unfold(_ input: UnsafePointer<Scalar>, _ layout: BatchLayout, layer l: Int, kernel k: Int) {
+        let width = stages[l].output.width, stride = layout.position
+        forEachUnfoldedRow(layout, layer: l, kernel: k) { offset, target in
+            let source = input + offset
+            if stride == 1 {
+                target.update(from: source, count: width)
+            } else {
+                for j in 0..<width { target[j] = source[j * stride] }
+            }
+        }
+    }
+
     /// col2im: adds each value of `columns` to the input position it was unfolded from.
     private func fold(into g: UnsafeMutablePointer<Scalar>, _ layout: BatchLayout, layer l: Int, kernel k: Int) {
-        let stage = stages[l], from = stage.input, out = stage.output, positions = out.height * out.width, n = count * positions
-        g.update(repeating: 0, count: from.count * count)
-        for d in 0..<from.depth {
-            for p in 0..<k {
-                for q in 0..<k {
-                    let row = columns[l] + ((d * k + p) * k + q) * n
-                    for e in 0..<count {
-                        for i in 0..<out.height {
-                            let target = g + layout.offset(d, e, (i + p) * from.width + q), source = row + e * positions + i * out.width
-                            if layout.position == 1 {
-                                for j in 0..<out.width { target[j] += source[j] }
-                            } else {
-                                for j in 0..<out.width { target[j * layout.position] += source[j] }
-                            }
-                        }
-                    }
-                }
+        let width = stages[l].output.width, stride = layout.position
+        g.update(repeating: 0, count: stages[l].input.count * count)
+        forEachUnfoldedRow(layout, layer: l, kernel: k) { offset, source in
+            let target = g + offset
+            if stride == 1 {
+                for j in 0..<width { target[j] += source[j] }
+            } else {
+                for j in 0..<width { target[j * stride] += source[j] }
             }
         }
     }

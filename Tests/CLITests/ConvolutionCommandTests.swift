@@ -64,7 +64,8 @@ struct ConvolutionCommandTests {
 
     @Test("Settings a convolutional network cannot take are refused", arguments: [
         (["--output-activation", "sigmoid"], "the layers end in softmax"),
-        (["--dropout", "0.5"], "--dropout"),
+        (["--dropout", "0.5", "--layers", "conv:4x5x5,l2pool:2,softmax:10"], "which has no dropout masks"),
+        (["--dropout", "0.5", "--layers", "conv:4x5x5,fc:30,softmax:10"], "conv:4x5x5 then fc:30 runs on the per-example reference path"),
         (["--save-network2", "n.json"], "fully connected layers only"),
     ])
     func refusedSettings(arguments: [String], message: String) throws {

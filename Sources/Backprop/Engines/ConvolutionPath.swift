@@ -2,7 +2,8 @@ import Foundation
 
 /// The batch engine for convolutional networks (convolutions and max-pooling, then dense
 /// layers): each mini-batch goes forward and back as matrix products over BLAS
-/// (`ConvolutionBatch`), any precision, with every update an ``Optimizer`` makes but dropout.
+/// (`ConvolutionBatch`), any precision, with every update an ``Optimizer`` makes; dropout drops
+/// the inputs of the dense layers, as network3.py does.
 ///
 /// A mini-batch is cut into two halves, each with buffers of its own, run on two threads when
 /// ``BLASBackend/threadCount`` allows (BLAS then runs one thread in each). The halves' gradients
@@ -23,9 +24,9 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
     private static var chunk: Int { 100 }
 
     /// Nil unless the network is convolutions and max-pooling followed by dense layers (see
-    /// ``BatchStage/stages(of:)``), or when the optimizer drops neurons out.
+    /// ``BatchStage/stages(of:)``).
     init?(_ network: Network<Scalar>, optimizer: Optimizer<Scalar>?, capacity: Int, threads: Int = BLASBackend.threadCount) {
-        guard let stages = BatchStage.stages(of: network), (optimizer?.dropout ?? 0) == 0 else { return nil }
+        guard let stages = BatchStage.stages(of: network) else { return nil }
         self.network = network
         self.stages = stages
         guard let last = network.layers[network.layers.count - 1].dense else { return nil }
@@ -53,12 +54,17 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
         (0..<2).map { _ in ConvolutionBatch(stages: stages, classes: network.outputSize, capacity: capacity) }
     }
 
-    /// Loads the two halves of `indices` and runs `body` on each, on two threads when allowed.
+    /// Loads the two halves of `indices`, calls `loaded` with each in turn on this thread, and
+    /// runs `body` on each, on two threads when allowed.
     private func runHalves(_ halves: [ConvolutionBatch<Scalar>], _ data: LabelledData, _ indices: ArraySlice<Int>,
+                           loaded: (ConvolutionBatch<Scalar>) -> Void = { _ in },
                            _ body: @escaping @Sendable (ConvolutionBatch<Scalar>) -> Void) -> Int {
         let middle = indices.startIndex + (indices.count + 1) / 2
         let parts = [indices[..<middle], indices[middle...]].filter { !$0.isEmpty }
-        for (half, part) in zip(halves, parts) { half.load(data, indices: part) }
+        for (half, part) in zip(halves, parts) {
+            half.load(data, indices: part)
+            loaded(half)
+        }
         if parts.count > 1, threads > 1 {
             BLASBackend.threadCount = 1
             DispatchQueue.concurrentPerform(iterations: parts.count) { body(halves[$0]) }
@@ -75,10 +81,13 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
               optimizer: inout Optimizer<Scalar>) -> Bool {
         if (indices.count + 1) / 2 > halves[0].capacity { halves = makeHalves(capacity: (indices.count + 1) / 2) }
         nonisolated(unsafe) let weights = w, biases = b
-        let cost = network.cost, output = self.output
-        let used = runHalves(halves, data, indices) { half in
-            half.feedforward(weights: weights, biases: biases)
-            half.backpropagate(weights: weights, cost: cost, output: output)
+        let cost = network.cost, output = self.output, masked = optimizer.dropout > 0, rate = optimizer.stepDropout
+        // The masks are drawn here, half after half, so that they do not depend on the threads.
+        let used = runHalves(halves, data, indices, loaded: { half in
+            if masked { half.drawMasks(rate: rate, generator: &optimizer.dropoutGenerator) }
+        }) { half in
+            half.feedforward(weights: weights, biases: biases, masked: masked)
+            half.backpropagate(weights: weights, cost: cost, output: output, masked: masked)
         }
         update(&optimizer, examples: indices.count, halves: Array(halves.prefix(used)))
         return halves.prefix(used).allSatisfy(\.outputIsFinite)

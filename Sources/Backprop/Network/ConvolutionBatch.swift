@@ -87,6 +87,9 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     private let argmax: [UnsafeMutablePointer<Int32>]
     /// Σₓ ∂Cₓ/∂wˡ and Σₓ ∂Cₓ/∂bˡ over the examples.
     let nablaW: [UnsafeMutablePointer<Scalar>], nablaB: [UnsafeMutablePointer<Scalar>]
+    /// Dropout's factors for each layer whose output feeds a dense layer (nil for the others):
+    /// 0 for a dropped value, 1/(1 − rate) for a kept one, as ``drawMasks(rate:generator:)`` drew them.
+    let masks: [UnsafeMutablePointer<Scalar>?]
     private var owned: [UnsafeMutableRawPointer] = []
 
     init(stages: [BatchStage], classes: Int, capacity: Int) {
@@ -111,6 +114,10 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
         argmax = stages.map { if case .pooling = $0.kind { buffer($0.output.count * capacity) } else { buffer(0) } }
         nablaW = stages.map { buffer($0.weightCount) }
         nablaB = stages.map { buffer($0.biasCount) }
+        masks = stages.indices.map { l in
+            guard l + 1 < stages.count, case .dense = stages[l + 1].kind else { return nil }
+            return buffer(sizes[l])
+        }
         self.owned = owned
     }
 
@@ -139,12 +146,29 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
         return (a[l - 1], BatchLayout(shape, examples: count, byColumns: stages[l - 1].byColumns))
     }
 
-    /// The forward pass: zˡ and aˡ = σ(zˡ) of every layer, keeping σ′(zˡ).
+    /// Dropout, as network3.py drops the inputs of its fully connected layers: each value that
+    /// feeds a dense layer (a hidden dense layer's activations, the last pooling layer's outputs)
+    /// is kept with probability 1 − `rate` for each example of the batch loaded, and scaled by
+    /// 1/(1 − rate) so that evaluation needs no change. Draws in the masks' order, one number
+    /// per value.
+    func drawMasks(rate: Scalar, generator: inout SeededGenerator) {
+        let keep = 1 - Double(rate), scale = 1 / Scalar(keep)
+        for (l, mask) in masks.enumerated() {
+            guard let mask else { continue }
+            for i in 0..<stages[l].output.count * count { mask[i] = generator.nextUniform() < keep ? scale : 0 }
+        }
+    }
+
+    /// The forward pass: zˡ and aˡ = σ(zˡ) of every layer, keeping σ′(zˡ); with `masked`, each
+    /// layer's output that feeds a dense layer is multiplied by its dropout mask.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func feedforward(weights w: [UnsafeMutablePointer<Scalar>], biases b: [UnsafeMutablePointer<Scalar>]) {
+    func feedforward(weights w: [UnsafeMutablePointer<Scalar>], biases b: [UnsafeMutablePointer<Scalar>], masked: Bool = false) {
         let m = count
         for (l, stage) in stages.enumerated() {
+            defer {
+                if masked, let mask = masks[l] { for i in 0..<stage.output.count * m { a[l][i] *= mask[i] } }
+            }
             let (input, layout) = input(of: l)
             let out = stage.output, positions = out.height * out.width
             switch stage.kind {
@@ -199,11 +223,12 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
         }
     }
 
-    /// The backward pass after ``feedforward(weights:biases:)``: BP1 at the output, then BP2 layer
-    /// by layer back, leaving BP3 and BP4 summed over the examples in `nablaB` and `nablaW`.
+    /// The backward pass after ``feedforward(weights:biases:masked:)``: BP1 at the output, then BP2
+    /// layer by layer back, leaving BP3 and BP4 summed over the examples in `nablaB` and `nablaW`.
+    /// `masked` must be what the forward pass was given: a dropped value passes no δ back.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func backpropagate(weights w: [UnsafeMutablePointer<Scalar>], cost: Cost, output: OutputForm) {
+    func backpropagate(weights w: [UnsafeMutablePointer<Scalar>], cost: Cost, output: OutputForm, masked: Bool = false) {
         let m = count, last = stages.count - 1
         // BP1: δᴸ = ∇ₐC ⊙ σ′(zᴸ), example by example.
         for e in 0..<m {
@@ -248,6 +273,10 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
             // BP2: δˡ⁻¹ = (the product) ⊙ σ′(zˡ⁻¹); a pooling layer's σ′ is 1.
             if l > 0, stages[l - 1].weightCount > 0 {
                 for i in 0..<stages[l - 1].output.count * m { delta[l - 1][i] *= sigmaPrime[l - 1][i] }
+            }
+            // Dropout: aˡ⁻¹ = σ(zˡ⁻¹)·mask, so δˡ⁻¹ takes the mask's factor too.
+            if l > 0, masked, let mask = masks[l - 1] {
+                for i in 0..<stages[l - 1].output.count * m { delta[l - 1][i] *= mask[i] }
             }
         }
     }

@@ -129,10 +129,20 @@ struct Train: ParsableCommand {
         if (options.halveEtaAfter != nil || options.earlyStopping != nil) && !evaluating {
             throw ValidationError("--halve-eta-after and --early-stopping watch evaluation accuracy: they need --evaluate-on test or validation")
         }
-        if options.dropoutValue > 0 && layerList != nil {
-            throw ValidationError("--dropout: the engine for convolutional networks has no dropout masks; leave it out with conv and pool layers")
+        if options.dropoutValue > 0, let layers = try layerList?.layers() {
+            // Dropout's masks live in the matrix and convolutional engines; the reference path,
+            // which runs L2 pooling and a convolution straight into a dense layer, has none.
+            for (layer, next) in zip(layers, layers.dropFirst()) {
+                switch (layer, next) {
+                case (.l2Pooling, _), (.convolution, .fullyConnected), (.convolution, .softmax):
+                    throw ValidationError("--dropout: \(layer.text) then \(next.text) runs on the per-example reference path, "
+                                          + "which has no dropout masks; use pool:S, with a pooling layer after each convolution")
+                default: break
+                }
+            }
+        } else if options.dropoutValue > 0 && layerSizes.count < 3 {
+            throw ValidationError("--dropout needs a hidden layer")
         }
-        if options.dropoutValue > 0 && layerSizes.count < 3 { throw ValidationError("--dropout needs a hidden layer") }
         let monitoring = try options.monitoring()
         if options.monitor != nil, !evaluating, monitoring.evaluatesEvaluationData {
             throw ValidationError("--monitor: evaluation-accuracy and evaluation-cost need evaluation images, but --evaluate-on is none")

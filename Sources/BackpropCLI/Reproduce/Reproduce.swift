@@ -5,7 +5,7 @@ import Datasets
 /// `backprop reproduce`: the book's MNIST experiments beside the book's figures.
 struct Reproduce: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the book's chapter 1 and 3 MNIST experiments and compare with the book's figures.",
+        abstract: "Run the book's chapter 1, 3 and 6 MNIST experiments and compare with the book's figures.",
         discussion: """
         Each experiment trains with seeds --seed, --seed + 1, ...: ch1-100 ([784, 100, 10], N(0, 1) weights, η 3), \
         whose outcome is a lottery, with at least 10 and the others with 1; each trains more seeds, up to 30 and 3, \
@@ -20,6 +20,10 @@ struct Reproduce: ParsableCommand {
         at enough seeds that the verdict does not depend on which one the machine has. To see another machine's \
         runs, set BACKPROP_ISA=avx2 or portable. The full run took 92-101 s on one core of a Sapphire Rapids \
         Xeon; --quick runs one seed and a fifth of the epochs of each (9 s there). More in the Results article (Sources/Backprop/Backprop.docc/Results.md).
+
+        Chapter 6's experiments (network3.py's convolutional networks, one seed each, on --threads cores) report the \
+        test accuracy at the epoch with the best validation accuracy, as the book does, and count within 0.2 points. \
+        They take minutes to hours, so they run only when named with --only or with --long; about, on two cores: \(BookExperiment.all.compactMap { e in e.longMinutes.map { "\(e.name) about \($0) min" } }.joined(separator: ", ")).
         """)
 
     @Option(help: ArgumentHelp("Run only these experiments, comma-separated: \(BookExperiment.all.map(\.name).joined(separator: ", ")).", valueName: "names"))
@@ -37,6 +41,12 @@ struct Reproduce: ParsableCommand {
     @Flag(help: "Print the table as Markdown.")
     var markdown = false
 
+    @Flag(help: "Also run the long experiments (chapter 6's convolutional networks: hours in all).")
+    var long = false
+
+    @Option(help: ArgumentHelp("Threads for chapter 6's convolutional networks (1-256).", valueName: "n"))
+    var threads = 2
+
     @OptionGroup var data: DataOptions
 
     func validate() throws {
@@ -47,6 +57,7 @@ struct Reproduce: ParsableCommand {
             }
         }
         if let seeds, !(1...1000).contains(seeds) { throw ValidationError("--seeds: \(seeds) is not 1 to 1000") }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be from 1 to 256, got \(threads)") }
         if seed > UInt64.max - 1000 { throw ValidationError("--seed: \(seed) leaves no room for the following seeds") }
     }
 
@@ -54,8 +65,8 @@ struct Reproduce: ParsableCommand {
         BLASBackend.threadCount = 1
         let mnist = try data.loadAll()
         let names = only.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
-        let experiments = BookExperiment.all.filter { names?.contains($0.name) ?? true }
-        let report = ReproduceReport(markdown: markdown, quick: quick, firstSeed: seed)
+        let experiments = BookExperiment.all.filter { names?.contains($0.name) ?? (long || $0.longMinutes == nil) }
+        let report = ReproduceReport(markdown: markdown, quick: quick, firstSeed: seed, threads: threads)
         var spreads: [SeedSpread] = []
         for experiment in experiments {
             let range = seeds.map { $0...$0 } ?? (quick ? 1...1 : experiment.seeds)
@@ -75,6 +86,7 @@ struct Reproduce: ParsableCommand {
     /// One run of one experiment with one seed, the `number`th of `range`.
     func run(_ experiment: BookExperiment, seed: UInt64, number: Int, of range: ClosedRange<Int>,
              mnist: MNIST) throws -> SeedRun {
+        if experiment.layerList != nil { return try runChapterSix(experiment, seed: seed, mnist: mnist) }
         var bar = ProgressBar()
         let epochs = quick ? max(1, experiment.epochs / 5) : experiment.epochs
         var generator = SeededGenerator(seed: seed)
@@ -101,7 +113,7 @@ struct Reproduce: ParsableCommand {
         }
         bar.clear()
         let record: EpochRecord? = switch experiment.figure {
-        case .best: run.history.bestEpoch
+        case .best, .testAtBestValidation: run.history.bestEpoch  // the second is chapter 6's, run above
         case .afterEpoch(let n): run.history.epochs.first { $0.epoch == n }
         }
         // On the training images (up to 10,000 of them), where a run that learned well is right

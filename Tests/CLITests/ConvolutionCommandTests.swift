@@ -81,7 +81,7 @@ struct ConvolutionCommandTests {
         #expect(text.contains("conv:MAPSxKxK, pool:SIZE, fc:NEURONS, softmax:NEURONS"), "\(result.stdout)")
     }
 
-    @Test("A small convolutional network learns 2,000 MNIST images past 90%; evaluate, trace, probe and gradcheck read its file",
+    @Test("A small convolutional network learns 2,000 MNIST images past 90%; evaluate, trace, probe, gradcheck and draw read its file",
           .enabled(if: ProcessInfo.processInfo.environment["MNIST_DIR"] != nil))
     func trainsOnMNIST() throws {
         let directory = try scratchDirectory()
@@ -103,5 +103,15 @@ struct ConvolutionCommandTests {
         #expect(probe.status == 0, "\(probe.stderr)")
         let gradcheck = try runBackprop(["gradcheck", "--network", model, "--index", "0", "--sample", "40"])
         #expect(gradcheck.status == 0, "\(gradcheck.stdout)\(gradcheck.stderr)")
+        let maps = try runBackprop(["draw", "feature-maps", model, "--index", "7", "-o", directory + "/maps.svg"])
+        #expect(maps.status == 0, "\(maps.stderr)")
+        let svg = try String(contentsOfFile: directory + "/maps.svg", encoding: .utf8)
+        #expect(svg.contains("Feature maps of test image 7 (a 9;") && svg.contains("8 feature maps of 24×24"), "\(svg.prefix(600))")
+        let outOfRange = try runBackprop(["draw", "feature-maps", model, "--index", "10000", "-o", directory + "/m.svg"])
+        #expect(outOfRange.status != 0 && outOfRange.stderr.contains("the test images are 0 to 9999"), "\(outOfRange.stderr)")
+        let dense = directory + "/dense.json"
+        #expect(try runBackprop(["train", "--layers", "784,10", "--epochs", "1", "--training-size", "100", "--save", dense]).status == 0)
+        let noMaps = try runBackprop(["draw", "feature-maps", dense, "-o", directory + "/m.svg"])
+        #expect(noMaps.status != 0 && noMaps.stderr.contains("no convolution or pooling layers"), "\(noMaps.stderr)")
     }
 }

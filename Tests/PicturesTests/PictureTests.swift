@@ -164,6 +164,32 @@ struct PictureTests {
         #expect(image.width * SVGDocument.rasterScale == 3 * 75 + 2 * 18)
     }
 
+    @Test("Feature maps: the input, then each convolution's and pooling layer's maps as framed tiles ten to a row")
+    func featureMaps() throws {
+        var generator = SeededGenerator(seed: 3)
+        let image = ImageShape(depth: 1, height: 12, width: 12)
+        // Map 0 has zero weights and a negative bias: under ReLU it is all zeros.
+        var weights = Matrix<Float>(rows: 12, columns: 9)
+        for i in 9..<weights.elements.count { weights.elements[i] = Float(generator.nextStandardNormal()) }
+        let conv = ConvolutionLayer<Float>(input: image, kernel: 3, weights: weights, biases: [-1] + Array(repeating: 0.5, count: 11),
+                                           activation: .relu)
+        let pool = MaxPoolingLayer<Float>(input: conv.output, size: 2)
+        let output = DenseLayer<Float>(weights: Matrix(rows: 3, columns: pool.neurons), biases: [0, 0, 0], activation: .softmax)
+        let network = Network<Float>(layers: [conv, pool, output], cost: .logLikelihood)
+        let input = (0..<144).map { Float($0 % 7) / 7 }
+        let svg = try SVGInspector.parse(FeatureMaps.svg(network, input: input, inputSide: 12, title: "maps").text)
+        #expect(svg.texts.contains("The input, 12×12"))
+        #expect(svg.texts.contains { $0.hasPrefix("Layer 2, convolution: 12 feature maps of 10×10") })
+        #expect(svg.texts.contains { $0.hasPrefix("Layer 3, pooling: 12 feature maps of 5×5") })
+        #expect(svg.images.count == 3)
+        // 12 maps of 10×10 at 7 pixels a value: ten tiles a row, two rows, 9-pixel gaps, a 1-pixel frame.
+        let mosaic = FeatureMaps.mosaic([Float](repeating: 0, count: 100).map(Double.init) + (0..<1100).map { Double($0 % 5) },
+                                        maps: 12, side: 10)
+        #expect(mosaic.width == 10 * 70 + 9 * 9 + 2 && mosaic.height == 2 * 70 + 9 + 2)
+        #expect(mosaic[0, 0] == Color(red: 200, green: 200, blue: 200), "the frame")
+        #expect(mosaic[5, 5] == Color.white, "a map of zeros is blank")
+    }
+
     @Test("A wide layer's grid shows its first 100 neurons, says so, and keeps each weight a square of whole pixels")
     func wideWeightGrid() throws {
         var generator = SeededGenerator(seed: 2)

@@ -41,3 +41,16 @@ public struct ImageShape: Equatable, Hashable, Codable, Sendable, CustomStringCo
         }
     }
 }
+
+extension Network {
+    /// The feature maps layer `l` (an index into ``layers``) gives, when its neurons form images:
+    /// a convolution's or a pooling layer's output; nil for a dense layer.
+    public func imageShape(ofLayer l: Int) -> ImageShape? {
+        switch layers[l] {
+        case let conv as ConvolutionLayer<Scalar>: conv.output
+        case let pool as MaxPoolingLayer<Scalar>: pool.output
+        case let pool as L2PoolingLayer<Scalar>: pool.output
+        default: nil
+        }
+    }
+}

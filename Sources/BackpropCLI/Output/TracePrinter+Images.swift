@@ -4,14 +4,7 @@ import Backprop
 /// chapter 6's form, and their feature maps drawn in shade blocks.
 extension TracePrinter {
     /// The feature maps layer `l` gives, when its neurons form images.
-    func imageShape(ofLayer l: Int) -> ImageShape? {
-        switch network.layers[l] {
-        case let conv as ConvolutionLayer<Scalar>: conv.output
-        case let pool as MaxPoolingLayer<Scalar>: pool.output
-        case let pool as L2PoolingLayer<Scalar>: pool.output
-        default: nil
-        }
-    }
+    func imageShape(ofLayer l: Int) -> ImageShape? { network.imageShape(ofLayer: l) }
 
     /// BP2 into layer `l` from the layer after it, in that layer's terms.
     func errorEquationFromNext(_ l: Int) -> String? {

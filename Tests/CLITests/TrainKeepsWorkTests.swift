@@ -144,13 +144,17 @@ struct TrainKeepsWorkTests {
         #expect(result.stderr.contains("Warning: log-likelihood with sigmoid outputs"), "\(result.stderr)")
     }
 
-    @Test("Without a terminal, progress lines with the time left go to standard error")
+    @Test("Without a terminal, progress lines with each epoch's time left go to standard error")
     func progressLines() throws {
-        let result = try runBackprop(["train", "--layers", "784,100,10", "--training-size", "5000", "--epochs", "1",
-                                      "--evaluate-on", "none"], environment: ["BACKPROP_PROGRESS_SECONDS": "0.01"])
+        let result = try runBackprop(["train", "--layers", "784,100,10", "--training-size", "5000", "--epochs", "2"],
+                                     environment: ["BACKPROP_PROGRESS_SECONDS": "0.01"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("Epoch 0: ") && $0.hasSuffix(" left") }
         #expect(!lines.isEmpty, "\(result.stderr)")
+        // The second epoch's time left is its own, not stretched by the first epoch and its evaluation.
+        let second = result.stderr.split(separator: "\n").filter { $0.hasPrefix("Epoch 1: ") && $0.hasSuffix(" left") }
+        // Each estimate under 10 s (written with two decimals) for an epoch that takes about a second.
+        #expect(!second.isEmpty && second.allSatisfy { $0.contains(/about \d\.\d\d s left$/) }, "\(second)")
     }
 
     @Test("A huge network gets an estimate of its epoch time before training starts")

@@ -16,6 +16,8 @@ struct ProgressBar {
     private var visible = false
     /// When and where the current count began, for the time left.
     private var start: (time: ContinuousClock.Instant, done: Int)? = nil
+    /// The count and label last reported: a count that goes back or a new label is a new count.
+    private var last: (done: Int, label: String)? = nil
 
     init(enabled: Bool = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb") {
         isEnabled = enabled
@@ -27,7 +29,10 @@ struct ProgressBar {
         guard total > 0 else { return }
         let now = ContinuousClock.now
         guard isEnabled else {
-            if done < (start?.done ?? 0) || start == nil { start = (now, done) }
+            // A new count (the next epoch) starts its own clock: timing it from the last one's
+            // start would count the evaluation between them as this one's work.
+            if start == nil || done < last?.done ?? 0 || label != last?.label { start = (now, done) }
+            last = (done, label)
             guard now - lastDraw >= logInterval, done < total, let start, done > start.done else { return }
             lastDraw = now
             let left = (now - start.time).inSeconds * Double(total - done) / Double(done - start.done)

@@ -1,5 +1,22 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
+
+/// Whether to build with MPI (the `BackpropMPI` module's transport and `train --data-parallel`
+/// over `mpirun`): when Open MPI's development files are installed (`pkg-config ompi-c`, from
+/// Debian's libopenmpi-dev) and the environment does not say `BACKPROP_MPI=0`. Without them the
+/// module builds as a job of one process, and everything else is unchanged.
+let buildsWithMPI: Bool = {
+    if ProcessInfo.processInfo.environment["BACKPROP_MPI"] == "0" { return false }
+    let pkgConfig = Process()
+    pkgConfig.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    pkgConfig.arguments = ["pkg-config", "--exists", "ompi-c"]
+    pkgConfig.standardOutput = FileHandle.nullDevice
+    pkgConfig.standardError = FileHandle.nullDevice
+    guard (try? pkgConfig.run()) != nil else { return false }
+    pkgConfig.waitUntilExit()
+    return pkgConfig.terminationStatus == 0
+}()
 
 let package = Package(
     name: "Backprop",
@@ -10,6 +27,7 @@ let package = Package(
         .library(name: "Pictures", targets: ["Pictures"]),
         .library(name: "Runs", targets: ["Runs"]),
         .library(name: "Lab", targets: ["Lab"]),
+        .library(name: "BackpropMPI", targets: ["BackpropMPI"]),
         .executable(name: "backprop", targets: ["BackpropCLI"]),
     ],
     dependencies: [
@@ -74,6 +92,15 @@ let package = Package(
         // Library: pictures of runs and networks, as SVG and PNG (zlib compresses the PNGs).
         .target(name: "Pictures", dependencies: ["Backprop", "CZlib"]),
 
+        // Library: the processes of an MPI job and the messages between them (rank, size, barrier,
+        // broadcast, send and receive, all-reduce and all-gather), or a job of one process when
+        // built without MPI (see `buildsWithMPI` above and docs/scale-out.md).
+        .target(
+            name: "BackpropMPI",
+            dependencies: buildsWithMPI ? ["CMPI"] : [],
+            swiftSettings: buildsWithMPI ? [.define("BACKPROP_MPI")] : []
+        ),
+
         // Tool: the `backprop` command line, a thin shell over the libraries.
         .executableTarget(
             name: "BackpropCLI",
@@ -83,6 +110,7 @@ let package = Package(
                 "Pictures",
                 "Runs",
                 "Lab",
+                "BackpropMPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -109,6 +137,15 @@ let package = Package(
         .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Backprop"], exclude: ["Snapshots"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "Backprop"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Backprop", "Datasets", "Runs"]),
-        .testTarget(name: "CLITests", dependencies: ["BackpropCLI", "Backprop", "Datasets"]),
+        .testTarget(name: "CLITests", dependencies: ["BackpropCLI", "Backprop", "Datasets", "BackpropMPI"]),
+        .testTarget(name: "BackpropMPITests", dependencies: ["BackpropMPI"]),
+        // Every BackpropMPI call across the ranks of a real job, run by CLITests under mpirun.
+        .executableTarget(name: "MPICheck", dependencies: ["BackpropMPI"], path: "Tests/MPICheck"),
     ]
 )
+
+// Open MPI through its pkg-config name; only declared when found, so that a build without it
+// never looks for mpi.h.
+if buildsWithMPI {
+    package.targets.append(.systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]))
+}

@@ -4,8 +4,14 @@ import Testing
 /// Runs the built `backprop` executable, which sits beside the test binary.
 func runBackprop(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
     let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    return try runProgram(directory.appendingPathComponent("backprop"), arguments, environment: environment)
+}
+
+/// Runs `program` with `arguments` (and no runs store unless `environment` names one) to its end.
+func runProgram(_ program: URL, _ arguments: [String],
+                environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = directory.appendingPathComponent("backprop")
+    process.executableURL = program
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["BACKPROP_RUNS"] = "none"  // tests that want a runs store name one

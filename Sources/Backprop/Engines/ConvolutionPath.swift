@@ -79,6 +79,15 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
     @_specialize(where Scalar == Double)
     func step(on data: LabelledData, indices: ArraySlice<Int>, next _: ArraySlice<Int>,
               optimizer: inout Optimizer<Scalar>) -> Bool {
+        let finite = backpropagateHalves(data, indices, optimizer: &optimizer)
+        update(&optimizer, examples: indices.count) { (self.halves[0].nablaW[$0], self.halves[0].nablaB[$0]) }
+        return finite
+    }
+
+    /// The forward and backward passes of both halves of `indices`, with `optimizer`'s dropout,
+    /// their gradient sums added into the first's; whether every output was finite.
+    private func backpropagateHalves(_ data: LabelledData, _ indices: ArraySlice<Int>,
+                                     optimizer: inout Optimizer<Scalar>) -> Bool {
         if (indices.count + 1) / 2 > halves[0].capacity { halves = makeHalves(capacity: (indices.count + 1) / 2) }
         nonisolated(unsafe) let weights = w, biases = b
         let cost = network.cost, output = self.output, masked = optimizer.dropout > 0, rate = optimizer.stepDropout
@@ -89,44 +98,31 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
             half.feedforward(weights: weights, biases: biases, masked: masked)
             half.backpropagate(weights: weights, cost: cost, output: output, masked: masked)
         }
-        update(&optimizer, examples: indices.count, halves: Array(halves.prefix(used)))
+        addHalves(used)
         return halves.prefix(used).allSatisfy(\.outputIsFinite)
     }
 
+    /// The sum over the mini-batch is the first half's plus the second's, left in the first's.
+    private func addHalves(_ used: Int) {
+        guard used > 1 else { return }
+        for (l, stage) in stages.enumerated() where stage.weightCount > 0 {
+            for (first, second, count) in [(halves[0].nablaW[l], halves[1].nablaW[l], stage.weightCount),
+                                           (halves[0].nablaB[l], halves[1].nablaB[l], stage.biasCount)] {
+                for i in 0..<count { first[i] += second[i] }
+            }
+        }
+    }
+
     /// w → w − (η/m) Σₓ ∂Cₓ/∂w less weight decay, b → b − (η/m) Σₓ ∂Cₓ/∂b, through the velocity
-    /// with momentum, as ``Optimizer/update(_:nablaW:nablaB:examples:)`` writes it; the sum over
-    /// the mini-batch is the first half's plus the second's.
+    /// with momentum, from the gradient sums `gradient(l)` gives for each layer `l`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    private func update(_ optimizer: inout Optimizer<Scalar>, examples m: Int, halves: [ConvolutionBatch<Scalar>]) {
-        let scale = -optimizer.stepEta / Scalar(m), mu = optimizer.stepMomentum
-        let (l2, l1): (Scalar, Scalar) = switch optimizer.regularization {
-        case .none: (0, 0)
-        case .l2: (optimizer.decay, 0)
-        case .l1: (0, optimizer.decay)
-        }
-        func descend(_ p: UnsafeMutablePointer<Scalar>, _ v: UnsafeMutablePointer<Scalar>?, count: Int, l2: Scalar, l1: Scalar,
-                     gradient: (ConvolutionBatch<Scalar>) -> UnsafeMutablePointer<Scalar>) {
-            let g = gradient(halves[0])
-            if halves.count > 1 {
-                let second = gradient(halves[1])
-                for i in 0..<count { g[i] += second[i] }
-            }
-            if l1 != 0 {
-                for i in 0..<count { g[i] -= l1 / scale * (p[i] > 0 ? 1 : p[i] < 0 ? -1 : 0) }  // scale·g − l1·sgn(w)
-            }
-            if let v {
-                for i in 0..<count {
-                    v[i] = mu * v[i] + (scale * g[i] - l2 * p[i])
-                    p[i] += v[i]
-                }
-            } else {
-                for i in 0..<count { p[i] += scale * g[i] - l2 * p[i] }
-            }
-        }
+    private func update(_ optimizer: inout Optimizer<Scalar>, examples m: Int,
+                        gradient: (Int) -> (w: UnsafeMutablePointer<Scalar>, b: UnsafeMutablePointer<Scalar>)) {
         for (l, stage) in stages.enumerated() where stage.weightCount > 0 {
-            descend(w[l], vw?[l], count: stage.weightCount, l2: l2, l1: l1) { $0.nablaW[l] }
-            descend(b[l], vb?[l], count: stage.biasCount, l2: 0, l1: 0) { $0.nablaB[l] }
+            let g = gradient(l)
+            optimizer.descend(w[l], velocity: vw?[l], gradient: g.w, count: stage.weightCount, examples: m, decays: true)
+            optimizer.descend(b[l], velocity: vb?[l], gradient: g.b, count: stage.biasCount, examples: m, decays: false)
         }
     }
 
@@ -185,6 +181,31 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
             }
         }
         network = self.network
+    }
+}
+
+extension ConvolutionPath: GradientSumming {
+    var parameterCount: Int { stages.reduce(0) { $0 + $1.weightCount + $1.biasCount } }
+
+    func gradientSum(on data: LabelledData, indices: ArraySlice<Int>, into gradient: UnsafeMutablePointer<Scalar>) -> Bool {
+        var withoutDropout = Optimizer<Scalar>(eta: 1)
+        let finite = backpropagateHalves(data, indices, optimizer: &withoutDropout)
+        var offset = 0
+        for (l, stage) in stages.enumerated() where stage.weightCount > 0 {
+            (gradient + offset).update(from: halves[0].nablaW[l], count: stage.weightCount)
+            (gradient + offset + stage.weightCount).update(from: halves[0].nablaB[l], count: stage.biasCount)
+            offset += stage.weightCount + stage.biasCount
+        }
+        return finite
+    }
+
+    func step(gradientSum gradient: UnsafeMutablePointer<Scalar>, examples: Int, optimizer: inout Optimizer<Scalar>) {
+        var offsets: [Int] = [], offset = 0
+        for stage in stages {
+            offsets.append(offset)
+            offset += stage.weightCount + stage.biasCount
+        }
+        update(&optimizer, examples: examples) { (gradient + offsets[$0], gradient + offsets[$0] + self.stages[$0].weightCount) }
     }
 }
 

@@ -120,13 +120,7 @@ extension Engine {
            let packed = Scalar.packedForKernels(network, optimizer: optimizer, capacity: capacity, engine: self) {
             return packed
         }
-        if self != .reference, let matrix = MatrixPath(network, optimizer: optimizer, capacity: capacity) {
-            return matrix
-        }
-        if self != .reference, let convolutional = ConvolutionPath(network, optimizer: optimizer, capacity: capacity) {
-            return convolutional
-        }
-        return ReferencePath(network, optimizer: optimizer)
+        return prepareForGradientSums(network, optimizer: optimizer, capacity: capacity)
     }
 
     /// What this choice comes to for training `network` under `configuration`: the instruction

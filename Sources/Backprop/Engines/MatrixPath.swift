@@ -12,6 +12,8 @@ final class MatrixPath<Scalar: BLASScalar>: PreparedNetwork {
     private let capacity: Int
     /// Neurons per layer, input first.
     private let layerSizes: [Int]
+    /// For gradient sums: buffers by number of examples, and the sums shaped like `layers`.
+    private var shards: [Int: MiniBatch<Scalar>] = [:], sums: [DenseLayer<Scalar>]?
 
     /// Nil when a layer is not dense.
     init?(_ network: Network<Scalar>, optimizer: Optimizer<Scalar>?, capacity: Int) {
@@ -81,6 +83,50 @@ final class MatrixPath<Scalar: BLASScalar>: PreparedNetwork {
             chunk!.feedforward(layers)
             body(chunk!, indices)
             start += indices.count
+        }
+    }
+}
+
+extension MatrixPath: GradientSumming {
+    var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func gradientSum(on data: LabelledData, indices: ArraySlice<Int>, into gradient: UnsafeMutablePointer<Scalar>) -> Bool {
+        let m = indices.count
+        if shards[m] == nil { shards[m] = MiniBatch(layerSizes: layerSizes, size: m) }
+        if sums == nil { sums = layers }
+        shards[m]!.load(data, indices: indices)
+        shards[m]!.feedforward(layers)
+        shards[m]!.backpropagate(weightsFrom: layers, into: &sums!, cost: cost, scale: 1, keepWeights: 0, keepBiases: 0)
+        var g = gradient
+        for layer in sums! {
+            for values in [layer.weights.elements, layer.biases] {
+                g.update(from: values, count: values.count)
+                g += values.count
+            }
+        }
+        return shards[m]!.outputIsFinite
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func step(gradientSum gradient: UnsafeMutablePointer<Scalar>, examples: Int, optimizer: inout Optimizer<Scalar>) {
+        var g = gradient
+        for l in layers.indices {
+            for (parameters, decays) in [(\DenseLayer<Scalar>.weights.elements, true), (\.biases, false)] {
+                let count = layers[l][keyPath: parameters].count
+                layers[l][keyPath: parameters].withUnsafeMutableBufferPointer { p in
+                    guard velocity != nil else {
+                        return optimizer.descend(p.baseAddress!, velocity: nil, gradient: g, count: count, examples: examples, decays: decays)
+                    }
+                    velocity![l][keyPath: parameters].withUnsafeMutableBufferPointer { v in
+                        optimizer.descend(p.baseAddress!, velocity: v.baseAddress!, gradient: g, count: count,
+                                          examples: examples, decays: decays)
+                    }
+                }
+                g += count
+            }
         }
     }
 }

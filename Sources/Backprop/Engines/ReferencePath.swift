@@ -14,19 +14,12 @@ final class ReferencePath<Scalar: BLASScalar>: PreparedNetwork {
     @_specialize(where Scalar == Double)
     func step(on data: LabelledData, indices: ArraySlice<Int>, next _: ArraySlice<Int>,
               optimizer: inout Optimizer<Scalar>) -> Bool {
-        var nablaW = network.layers.map { Matrix<Scalar>(rows: $0.weights.rows, columns: $0.weights.columns) }
-        var nablaB = network.layers.map { [Scalar](repeating: 0, count: $0.biases.count) }
-        var finite = true
-        for example in indices {
-            let pass = network.backpropagate(input: data.input(example), target: data.target(example))
-            if pass.output.contains(where: { !$0.isFinite }) { finite = false }
-            for l in network.layers.indices {
-                for i in nablaW[l].elements.indices { nablaW[l].elements[i] += pass.nablaW[l].elements[i] }
-                for j in nablaB[l].indices { nablaB[l][j] += pass.nablaB[l][j] }
-            }
+        var gradient = [Scalar](repeating: 0, count: parameterCount)
+        return gradient.withUnsafeMutableBufferPointer {
+            let finite = gradientSum(on: data, indices: indices, into: $0.baseAddress!)
+            step(gradientSum: $0.baseAddress!, examples: indices.count, optimizer: &optimizer)
+            return finite
         }
-        optimizer.update(&network, nablaW: nablaW, nablaB: nablaB, examples: indices.count)
-        return finite
     }
 
     @_specialize(where Scalar == Float)
@@ -54,5 +47,40 @@ final class ReferencePath<Scalar: BLASScalar>: PreparedNetwork {
 
     private func largestIndex(_ values: [Scalar]) -> Int {
         values.withUnsafeBufferPointer { largest(of: $0.baseAddress!, count: $0.count, stride: 1) }
+    }
+}
+
+extension ReferencePath: GradientSumming {
+    var parameterCount: Int { network.parameterCount }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func gradientSum(on data: LabelledData, indices: ArraySlice<Int>, into gradient: UnsafeMutablePointer<Scalar>) -> Bool {
+        gradient.update(repeating: 0, count: parameterCount)
+        var finite = true
+        for example in indices {
+            let pass = network.backpropagate(input: data.input(example), target: data.target(example))
+            if pass.output.contains(where: { !$0.isFinite }) { finite = false }
+            var g = gradient
+            for l in network.layers.indices {
+                for value in pass.nablaW[l].elements + pass.nablaB[l] {
+                    g.pointee += value
+                    g += 1
+                }
+            }
+        }
+        return finite
+    }
+
+    func step(gradientSum gradient: UnsafeMutablePointer<Scalar>, examples: Int, optimizer: inout Optimizer<Scalar>) {
+        var nablaW: [Matrix<Scalar>] = [], nablaB: [[Scalar]] = [], g = gradient
+        for layer in network.layers {
+            let weights = layer.weights
+            nablaW.append(Matrix(rows: weights.rows, columns: weights.columns,
+                                 elements: Array(UnsafeBufferPointer(start: g, count: weights.elements.count))))
+            nablaB.append(Array(UnsafeBufferPointer(start: g + weights.elements.count, count: layer.biases.count)))
+            g += weights.elements.count + layer.biases.count
+        }
+        optimizer.update(&network, nablaW: nablaW, nablaB: nablaB, examples: examples)
     }
 }

@@ -64,6 +64,8 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Sendable {
     ///   prepared network serves the epoch and its evaluation.
     /// - Parameter shouldStop: Asked after every mini-batch; when it says yes, the run stops
     ///   there, resumable from that point.
+    /// - Parameter splitStep: Takes each mini-batch's step from gradient sums instead (data-parallel
+    ///   training), on the network as ``Engine/prepareForGradientSums(_:optimizer:capacity:)`` prepares it.
     /// - Throws: ``TrainingError/diverged(epoch:miniBatch:layer:parameter:)`` as soon as the
     ///   network's output or a weight is no longer finite, leaving the run as it was before the
     ///   epoch; ``TrainingError/interrupted(epoch:examplesDone:examplesTotal:)`` when stopped,
@@ -71,7 +73,8 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Sendable {
     @discardableResult
     public mutating func runEpoch(
         on data: LabelledData, evaluatingOn evaluationData: LabelledData?, monitor: LearningSpeedMonitor? = nil,
-        engine: Engine = .automatic, shouldStop: (() -> Bool)? = nil, progress: ((TrainingProgress) -> Void)? = nil
+        engine: Engine = .automatic, shouldStop: (() -> Bool)? = nil, splitStep: SplitStep<Scalar>? = nil,
+        progress: ((TrainingProgress) -> Void)? = nil
     ) throws(TrainingError) -> EpochRecord {
         let epoch = nextEpoch
         let before = self
@@ -81,15 +84,16 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Sendable {
         }
         let start = examplesDoneInEpoch ?? 0
         if examplesDoneInEpoch == nil { generator.shuffle(&order) }
-        let prepared = engine.prepare(network, optimizer: optimizer,
-                                      capacity: min(configuration.miniBatchSize, order.count))
+        let capacity = min(configuration.miniBatchSize, order.count)
+        let summing = splitStep.map { _ in engine.prepareForGradientSums(network, optimizer: optimizer, capacity: capacity) }
+        let prepared = summing ?? engine.prepare(network, optimizer: optimizer, capacity: capacity)
         if optimizer.dropout > 0 && prepared.engine == .reference {
             throw .invalidSetting("dropout needs the matrix path; the reference path has no masks")
         }
         var outcome = MiniBatchOutcome.completed
         let trainingTime = clock.measure {
-            outcome = runMiniBatches(on: prepared, epoch: epoch, data: data, from: start, shouldStop: shouldStop,
-                                     progress: progress)
+            outcome = runMiniBatches(on: prepared, split: splitStep.map { ($0, summing!) }, epoch: epoch, data: data,
+                                     from: start, shouldStop: shouldStop, progress: progress)
             prepared.store(into: &network, optimizer: &optimizer)
         }
         switch outcome {
@@ -166,9 +170,11 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Sendable {
         case diverged(miniBatch: Int)
     }
 
-    /// The epoch's mini-batches from example `start` of `order` on, each a step of `prepared`:
-    /// the training loop's hot path, which allocates nothing per mini-batch.
-    private mutating func runMiniBatches(on prepared: any PreparedNetwork<Scalar>, epoch: Int, data: LabelledData,
+    /// The epoch's mini-batches from example `start` of `order` on, each a step of `prepared` (or
+    /// of `split`): the training loop's hot path, which allocates nothing per mini-batch.
+    private mutating func runMiniBatches(on prepared: any PreparedNetwork<Scalar>,
+                                         split: (step: SplitStep<Scalar>, network: any GradientSumming<Scalar>)?,
+                                         epoch: Int, data: LabelledData,
                                          from start: Int, shouldStop: (() -> Bool)?,
                                          progress: ((TrainingProgress) -> Void)?) -> MiniBatchOutcome {
         let m = configuration.miniBatchSize
@@ -179,6 +185,7 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Sendable {
         let order = order
         return Self.forEachMiniBatch(of: order, size: m, reportEvery: reportEvery, from: start, epoch: epoch,
                                      shouldStop: shouldStop, progress: progress) { indices in
+            if let split { return split.step(split.network, data, indices, &optimizer) }
             let next = order[indices.endIndex ..< min(indices.endIndex + m, order.count)]
             return prepared.step(on: data, indices: indices, next: next, optimizer: &optimizer)
         }

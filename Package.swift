@@ -101,6 +101,10 @@ let package = Package(
             swiftSettings: buildsWithMPI ? [.define("BACKPROP_MPI")] : []
         ),
 
+        // Library: data-parallel training, each mini-batch's gradient summed in shards across the
+        // processes of an MPI job in an order that does not depend on their number.
+        .target(name: "DataParallel", dependencies: ["Backprop", "BackpropMPI"]),
+
         // Tool: the `backprop` command line, a thin shell over the libraries.
         .executableTarget(
             name: "BackpropCLI",
@@ -111,6 +115,7 @@ let package = Package(
                 "Runs",
                 "Lab",
                 "BackpropMPI",
+                "DataParallel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -139,6 +144,7 @@ let package = Package(
         .testTarget(name: "LabTests", dependencies: ["Lab", "Backprop", "Datasets", "Runs"]),
         .testTarget(name: "CLITests", dependencies: ["BackpropCLI", "Backprop", "Datasets", "BackpropMPI"]),
         .testTarget(name: "BackpropMPITests", dependencies: ["BackpropMPI"]),
+        .testTarget(name: "DataParallelTests", dependencies: ["DataParallel", "BackpropMPI", "Backprop"]),
         // Every BackpropMPI call across the ranks of a real job, run by CLITests under mpirun.
         .executableTarget(name: "MPICheck", dependencies: ["BackpropMPI"], path: "Tests/MPICheck"),
     ]

@@ -66,6 +66,8 @@ struct Train: ParsableCommand {
 
     @OptionGroup var engineOption: EngineOption
 
+    @OptionGroup(title: "Data-parallel training (MPI)") var parallel: DataParallelOptions
+
     /// The settings in force for a new run: the ones given, else the book's chapter 1 defaults.
     var layerSizes: [Int] { layers?.sizes ?? [784, 30, 10] }
     /// The layers of chapter 6's form, when `--layers` lists them.
@@ -118,8 +120,10 @@ struct Train: ParsableCommand {
             // The saved run's settings meet the options here, before any data is read.
             let (run, settings) = try savedRun(resume)
             try validateResumed(run, settings: settings)
+            try validateDataParallel(dropout: run.configuration.dropout)
         } else {
             try validateNewRun()
+            try validateDataParallel(dropout: options.dropoutValue)
         }
     }
 
@@ -182,6 +186,9 @@ struct Train: ParsableCommand {
 
     func run() throws {
         BLASBackend.threadCount = threads
+        let parallel = try startDataParallel()
+        // Only the first process of a data-parallel job speaks and writes files.
+        let speaks = (parallel?.world.rank ?? 0) == 0
         let clock = ContinuousClock()
         let resumed = try resume.map { _ in try resumeRun() }
         var mnist: MNIST? = nil
@@ -193,11 +200,13 @@ struct Train: ParsableCommand {
         guard trainingData.count == run.trainingSetSize else {
             throw CLIError("the checkpoint trained on \(run.trainingSetSize) images, but \(trainingData.count) are here")
         }
-        let checkpoint = checkpointPath
+        let checkpoint = speaks ? checkpointPath : nil
         let configuration = run.configuration
-        let engine = engineOption.engine.resolved(for: run.network, configuration: configuration)
+        let engine = parallel == nil ? engineOption.engine.resolved(for: run.network, configuration: configuration)
+            : engineOption.engine.prepareForGradientSums(run.network, capacity: 1).engine
         printLine(header(run, settings: settings, images: trainingData.count, loadTime: loadTime, engine: engine))
-        for warning in warnings(run) { warn(warning) }
+        if let parallel { printLine(Self.describe(parallel)) }
+        for warning in warnings(run) where speaks { warn(warning) }
         if run.isFinished {
             printLine(run.stopReason.map { "The run had stopped early: \($0)." }
                       ?? "The run has done all its \(configuration.epochs) epochs: give --epochs with a larger total to extend it.")
@@ -217,7 +226,7 @@ struct Train: ParsableCommand {
             printLine("Before training: " + Self.describe(initial))
         }
 
-        let recorder = RunRecorder.start(run, engine: engine, modelPath: outputs.save)
+        let recorder = speaks ? RunRecorder.start(run, engine: engine, modelPath: outputs.save) : nil
         var bar = ProgressBar()
         var accuracies = run.history.epochs.compactMap { $0.evaluation?.accuracy }
         var best: TrainingRun<Float>? = nil
@@ -227,10 +236,12 @@ struct Train: ParsableCommand {
             do {
                 try run.runEpoch(
                     on: trainingData, evaluatingOn: evaluationData, monitor: monitor, engine: engineOption.engine,
-                    shouldStop: { Signals.received != nil },
+                    shouldStop: { parallel.map(\.stopRequested) ?? (Signals.received != nil) },
+                    splitStep: parallel.map { parallel in { parallel.step($0, on: $1, indices: $2, optimizer: &$3) } },
                     progress: { event in
                         switch event {
                         case .step(let epoch, let done, let total):
+                            guard speaks else { break }
                             // On a terminal: the bar, and a sparkline of the accuracy so far.
                             let trend = accuracies.isEmpty ? "" : " " + Terminal.sparkline(accuracies)
                                 + " " + percent(accuracies.last!)
@@ -264,12 +275,13 @@ struct Train: ParsableCommand {
                  + "checkpoint; the last epoch's network is saved instead")
         }
         let kept = outputs.keep == .best ? best ?? run : run
-        let everythingSaved = writeOutputs(kept: kept, full: run, settings: settings)
+        let everythingSaved = speaks ? writeOutputs(kept: kept, full: run, settings: settings) : true
         if let checkpoint, !checkpointFailed, run.nextEpoch > 0 {
             printLine("The run is checkpointed in \(checkpoint) (after epoch \(run.nextEpoch - 1)); "
                       + "--resume \(checkpoint) with a larger --epochs continues it")
         }
         recorder?.finish(run.stopReason == nil ? .finished : .stopped, modelPath: everythingSaved ? outputs.save : nil)
+        if let parallel { try finishDataParallel(parallel) }
         if !everythingSaved || checkpointFailed { throw ExitCode.failure }
     }
 

@@ -142,8 +142,10 @@ public final class ShardedStep<Scalar: BLASScalar & ReducibleScalar> {
         }
     }
 
+    /// left += right, by BLAS (a generic loop here would not be specialised for the caller's
+    /// type); y + 1·x is y + x to the last bit, however the library vectorises it.
     private func add(_ right: UnsafePointer<Scalar>, to left: UnsafeMutablePointer<Scalar>) {
-        for i in 0..<width { left[i] += right[i] }
+        Scalar.axpy(count: width, alpha: 1, x: right, y: left)
     }
 }
 

@@ -5,7 +5,7 @@ import ArgumentParser
 struct DataParallelOptions: ParsableArguments {
     @Flag(help: ArgumentHelp(
         "Split each mini-batch across the processes of an MPI job and add their gradients before every step (mpirun -np N backprop train --data-parallel …).",
-        discussion: "Every process reads the data and keeps the whole network; each computes the gradient sums of its shards of each mini-batch, an all-gather brings every shard's sum to every process, and all add them in the same fixed order and take the same step. The same seed gives the same model file, byte for byte, for 1, 2, 4, … processes up to --shards (it may differ in the last bits from a run without --data-parallel, which adds in another order). Only the first process prints and writes files. Without mpirun it runs as one process. Dropout and the kernels' --engine choices are refused. See docs/scale-out.md."))
+        discussion: "Every process reads the data and keeps the whole network; each adds up the gradients of its shards of each mini-batch, an all-gather brings every process's sum to every process, and all add the sums in the same fixed order and take the same step. The same seed gives the same model file, byte for byte, for 1, 2, 4, … processes up to --shards (it may differ in the last bits from a run without --data-parallel, which adds in another order). Only the first process prints and writes files. Without mpirun it runs as one process. Dropout and the kernels' --engine choices are refused. See docs/scale-out.md."))
     var dataParallel = false
 
     @Option(help: ArgumentHelp(

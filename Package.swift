@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"], exclude: ["Fixtures"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Backprop", "CZlib"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Backprop"], exclude: ["Snapshots"]),
-        .testTarget(name: "RunsTests", dependencies: ["Runs", "Backprop"]),
+        .testTarget(name: "RunsTests", dependencies: ["Runs", "Backprop"], exclude: ["Fixtures"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Backprop", "Datasets", "Runs"]),
         .testTarget(name: "CLITests", dependencies: ["BackpropCLI", "Backprop", "Datasets", "BackpropMPI"]),
         .testTarget(name: "BackpropMPITests", dependencies: ["BackpropMPI"]),

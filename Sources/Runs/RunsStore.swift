@@ -65,6 +65,15 @@ public final class RunsStore: Sendable {
                 t.primaryKey(["runId", "epoch"])
             }
         }
+        // Added later, nullable, so stores written before it open unchanged: which sweep a run
+        // belongs to and the settings that identify it there (RunsStore+Sweeps.swift).
+        migrator.registerMigration("sweeps") { db in
+            try db.alter(table: "run") { t in
+                t.add(column: "sweep", .text)
+                t.add(column: "sweepKey", .text)
+            }
+            try db.create(index: "runSweepKey", on: "run", columns: ["sweep", "sweepKey"])
+        }
         return migrator
     }
 
@@ -77,7 +86,7 @@ public final class RunsStore: Sendable {
             let row = RunRow(id: nil, started: Date(), command: command, layerSizes: try Self.json(run.network.layerSizes),
                              configuration: try Self.json(run.configuration), seed: run.seed.map { Int64(bitPattern: $0) },
                              engine: engine.rawValue, modelPath: modelPath.map(Self.absolute), status: RunStatus.running.rawValue,
-                             epochsDone: 0, bestAccuracy: nil, bestEpoch: nil)
+                             epochsDone: 0, bestAccuracy: nil, bestEpoch: nil, sweep: nil, sweepKey: nil)
             let inserted = try row.inserted(db)
             for record in run.history.epochs { try Self.insert(record, runId: inserted.id!, db: db) }
             try Self.updateSummary(runId: inserted.id!, db: db)
@@ -119,12 +128,12 @@ public final class RunsStore: Sendable {
         }
     }
 
-    private static func insert(_ record: EpochRecord, runId: Int64, db: Database) throws {
+    static func insert(_ record: EpochRecord, runId: Int64, db: Database) throws {
         try db.execute(sql: "INSERT OR REPLACE INTO epoch (runId, epoch, evaluationAccuracy, record) VALUES (?, ?, ?, ?)",
                        arguments: [runId, record.epoch, record.evaluation?.accuracy, try json(record)])
     }
 
-    private static func updateSummary(runId: Int64, db: Database) throws {
+    static func updateSummary(runId: Int64, db: Database) throws {
         try db.execute(sql: """
             UPDATE run SET epochsDone = (SELECT COUNT(*) FROM epoch WHERE runId = :id),
               bestAccuracy = (SELECT MAX(evaluationAccuracy) FROM epoch WHERE runId = :id),
@@ -134,11 +143,11 @@ public final class RunsStore: Sendable {
             """, arguments: ["id": runId])
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(RunsStoreError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(RunsStoreError) -> T {
         do { return try database.write(body) } catch { throw RunsStoreError(path: path, reason: Self.describe(error)) }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(RunsStoreError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(RunsStoreError) -> T {
         do { return try database.read(body) } catch { throw RunsStoreError(path: path, reason: Self.describe(error)) }
     }
 
@@ -148,7 +157,7 @@ public final class RunsStore: Sendable {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    private static func absolute(_ path: String) -> String {
+    static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
@@ -181,6 +190,9 @@ public struct RunSummary: Equatable, Sendable {
     /// The highest evaluation accuracy and its epoch, when it was evaluated.
     public var bestAccuracy: Double?
     public var bestEpoch: Int?
+    /// The sweep it belongs to (`backprop sweep`), and the settings that identify it there.
+    public var sweep: String?
+    public var sweepKey: String?
 }
 
 /// A store that cannot be opened, read or written.
@@ -191,7 +203,7 @@ public struct RunsStoreError: Error, CustomStringConvertible {
 }
 
 /// One row of the `run` table.
-private struct RunRow: Codable, FetchableRecord, MutablePersistableRecord {
+struct RunRow: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "run"
     var id: Int64?
     var started: Date
@@ -205,6 +217,8 @@ private struct RunRow: Codable, FetchableRecord, MutablePersistableRecord {
     var epochsDone: Int
     var bestAccuracy: Double?
     var bestEpoch: Int?
+    var sweep: String?
+    var sweepKey: String?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -215,6 +229,6 @@ private struct RunRow: Codable, FetchableRecord, MutablePersistableRecord {
             configuration: try JSONDecoder().decode(StochasticGradientDescent.self, from: Data(configuration.utf8)),
             seed: seed.map { UInt64(bitPattern: $0) }, engine: engine, modelPath: modelPath,
             status: RunStatus(rawValue: status) ?? .running, epochsDone: epochsDone,
-            bestAccuracy: bestAccuracy, bestEpoch: bestEpoch)
+            bestAccuracy: bestAccuracy, bestEpoch: bestEpoch, sweep: sweep, sweepKey: sweepKey)
     }
 }

@@ -13,7 +13,7 @@ struct BackpropTool: AsyncParsableCommand {
             `backprop train` with no options trains the book's first network, [784, 30, 10], on MNIST.
             """,
         version: backpropVersion,
-        subcommands: [Train.self, Evaluate.self, Predict.self, Reproduce.self, Trace.self, GradCheck.self, Probe.self, Plot.self, Draw.self, Report.self, Show.self, RunsCommand.self, LabCommand.self, Download.self])
+        subcommands: [Train.self, Evaluate.self, Predict.self, Reproduce.self, Trace.self, GradCheck.self, Probe.self, Plot.self, Draw.self, Report.self, Show.self, RunsCommand.self, Sweep.self, Ensemble.self, LabCommand.self, Download.self])
 
     /// Parses and runs a subcommand. Unlike ArgumentParser's default, a usage error (an unknown
     /// option, a value out of range) exits with status 2, as command-line tools conventionally do.

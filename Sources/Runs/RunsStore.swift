@@ -29,8 +29,8 @@ public final class RunsStore: Sendable {
     public init(path: String) throws(RunsStoreError) {
         self.path = path
         do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            let folder = (path as NSString).deletingLastPathComponent  // empty for a file in the current folder
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)  // another backprop may be writing
             database = try DatabaseQueue(path: path, configuration: configuration)

@@ -45,7 +45,7 @@ extension Sweep {
 
     func runReport() throws {
         let path = try storePath()
-        let name = FileManager.default.fileExists(atPath: spec) ? try readSpec().name : spec
+        let name = FileManager.default.fileExists(atPath: spec) ? try readSpec().0.name : spec
         guard FileManager.default.fileExists(atPath: path) else { throw CLIError("no runs store at \(path): nothing is recorded yet") }
         let runsStore = try RunsStore(path: path)
         let runs = try runsStore.runs(ofSweep: name).sorted { ($0.bestAccuracy ?? -1, -$0.id) > ($1.bestAccuracy ?? -1, -$1.id) }

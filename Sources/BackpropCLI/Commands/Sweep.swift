@@ -53,49 +53,90 @@ struct Sweep: ParsableCommand {
         return path
     }
 
-    /// The spec in the file `spec` names.
-    func readSpec() throws -> SweepSpec {
-        let text: String
-        do { text = try String(contentsOfFile: spec, encoding: .utf8) } catch {
-            throw ValidationError("\(spec): cannot read the spec file (\(error.localizedDescription))")
+    /// The spec in the file `spec` names, or in `text` (rank 0's copy of it, under MPI).
+    func readSpec(text given: String? = nil) throws -> (SweepSpec, text: String) {
+        var text = given ?? ""
+        if given == nil {
+            do { text = try String(contentsOfFile: spec, encoding: .utf8) } catch {
+                throw ValidationError("\(spec): cannot read the spec file (\(error.localizedDescription))")
+            }
         }
         let name = URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent
-        do { return try SweepSpec.parse(text, file: spec, defaultName: name) } catch { throw ValidationError(error.description) }
+        do { return (try SweepSpec.parse(text, file: spec, defaultName: name), text) } catch { throw ValidationError(error.description) }
+    }
+
+    /// What rank 0 reads and every rank needs: the spec as rank 0 read it, and the runs to train
+    /// (their indices in the plan).
+    struct Setup: Codable {
+        var text: String
+        var todo: [Int]
     }
 
     func run() throws {
-        if report.report { return try runReport() }
-        let path = try storePath()
-        let plan: SweepPlan
-        do { plan = try SweepPlan(try readSpec()) } catch let error as SweepSpecError { throw ValidationError(error.description) }
-        let runsStore = try RunsStore(path: path)
-        let done = try runsStore.doneKeys(ofSweep: plan.spec.name)
-        let todo = plan.runs.filter { !done.contains($0.key) }
-        let shown = plan.spec.varyingKeys
-        if dryRun {
-            for run in plan.runs { printLine("\(done.contains(run.key) ? "done" : "todo")  \(run.describe(shown))") }
-            return printLine("\(plan.runs.count) runs, \(plan.runs.count - todo.count) done")
+        let part = try Participation.join()
+        var setup: Setup? = nil
+        if part.isRoot {
+            do {
+                if report.report { try runReport() }
+                setup = report.report ? Setup(text: "", todo: []) : try prepare(part)
+            } catch {
+                // Under MPI the job ends here, every rank with it; rank 0 says why.
+                guard let world = part.world else { throw error }
+                world.abort(Train.message(for: error), code: Self.exitCode(for: error) == .validationFailure ? 2 : 1)
+            }
         }
-        let threads = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let shared = try part.share(setup)
+        guard !shared.todo.isEmpty else { return part.finish() }
+        let plan = try SweepPlan(try readSpec(text: shared.text).0)
+        try train(shared.todo.map { plan.runs[$0] }, plan: plan, part: part)
+        part.finish()
+    }
+
+    /// Rank 0's part before training: reads the spec and the store, says what will be trained.
+    func prepare(_ part: Participation) throws -> Setup {
+        let path = try storePath()
+        let (spec, text) = try readSpec()
+        let plan: SweepPlan
+        do { plan = try SweepPlan(spec) } catch { throw ValidationError(error.description) }
+        let done = try RunsStore(path: path).doneKeys(ofSweep: plan.spec.name)
+        let todo = plan.runs.filter { !done.contains($0.key) }
+        if dryRun {
+            for run in plan.runs { printLine("\(done.contains(run.key) ? "done" : "todo")  \(run.describe(plan.spec.varyingKeys))") }
+            printLine("\(plan.runs.count) runs, \(plan.runs.count - todo.count) done")
+            return Setup(text: text, todo: [])
+        }
         printLine("Sweep \(plan.spec.name): \(plan.runs.count) runs" + (done.isEmpty ? "" : ", \(plan.runs.count - todo.count) done before")
-                  + "; training \(todo.count) on \(threads) thread\(threads == 1 ? "" : "s"), recording in \(path)")
-        guard !todo.isEmpty else { return printLine("Nothing to train. backprop sweep --report \(spec) ranks the results.") }
+                  + "; training \(todo.count) \(part.describe(threads: threads(part))), recording in \(path)")
+        if todo.isEmpty { printLine("Nothing to train. backprop sweep --report \(self.spec) ranks the results.") }
+        return Setup(text: text, todo: todo.map(\.index))
+    }
+
+    /// Training threads in this process: --jobs, else every core for a process alone and one
+    /// for a rank of an MPI job.
+    func threads(_ part: Participation) -> Int { jobs ?? (part.world == nil ? ProcessInfo.processInfo.activeProcessorCount : 1) }
+
+    /// Trains `todo` on the workers; rank 0 records and prints each result as it comes.
+    func train(_ todo: [SweepRun], plan: SweepPlan, part: Participation) throws {
         let mnist = try loadData(for: todo)
+        let runsStore = part.isRoot ? try RunsStore(path: try storePath()) : nil
         Signals.catchInterruptions()
-        let name = plan.spec.name, clock = ContinuousClock(), start = clock.now
+        let name = plan.spec.name, shown = plan.spec.varyingKeys, clock = ContinuousClock(), start = clock.now
         var recorded = 0
-        let stopped = try LocalWorkers(count: threads).run(todo, work: { run in
+        let stopped = try part.workers(threads: threads(part)).run(todo, shouldStop: { Signals.received != nil }, work: { run in
             try QuietTraining.train(run, sweep: name, mnist: mnist, shouldStop: { Signals.received != nil })
         }, deliver: { run, result in
-            try runsStore.add(result)
+            try runsStore?.add(result)
             recorded += 1
             printLine("[\(recorded)/\(todo.count)] \(run.describe(shown)): \(Self.describe(result))")
         })
+        guard part.isRoot else { return }
         let seconds = fixed((clock.now - start).inSeconds, places: 1)
         if let signal = Signals.received {
+            let lost = stopped.map { $0.job.describe(shown) + ($0.place.map { " (\($0))" } ?? "") }
             printLine("Interrupted by \(Signals.name(signal)) after \(seconds) s: \(recorded) of \(todo.count) runs recorded; "
-                      + (stopped.isEmpty ? "" : "stopped in flight (not recorded): " + stopped.map { $0.describe(shown) }.joined(separator: "; ") + ". ")
-                      + "The same command continues the sweep.")
+                      + (lost.isEmpty ? "" : "stopped in flight (not recorded): " + lost.joined(separator: "; ") + ". ")
+                      + "The same command continues the sweep."
+                      + (part.world == nil ? "" : " (Under mpirun, SIGTERM means the job is ending, often because a rank died: mpirun names it.)"))
             Foundation.exit(Signals.exitStatus(for: signal))
         }
         printLine("Sweep \(name): \(recorded) runs trained in \(seconds) s; backprop sweep --report \(spec) ranks them")

@@ -1,18 +1,28 @@
 import Foundation
 
 /// Where the trainings of a sweep or an ensemble run: threads of this process (``LocalWorkers``),
-/// or the ranks of an MPI job. Each job runs on one thread somewhere; every result comes back to
-/// the one thread that called ``run(_:work:deliver:)``, which alone records and prints.
+/// or the ranks of an MPI job (``MPIWorkers``). Each job runs on one thread somewhere; every
+/// result comes back to the one thread that called ``run(_:work:deliver:)``, which alone records
+/// and prints.
 protocol Workers {
     /// Runs `work` for each job and hands each result to `deliver`, one at a time, on the calling
     /// thread, in the order they finish. `work` returns nil for a job it was told to stop.
     ///
-    /// After an error (thrown by `work` or `deliver`) no job starts; those running finish and are
-    /// delivered, and then the first error is thrown.
-    /// - Returns: The jobs that ran but delivered nothing (stopped), with where they ran.
+    /// Once `shouldStop` says yes no job starts; the calls of `work` running are expected to
+    /// return nil soon. After an error (thrown by `work` or `deliver`) no job starts; those
+    /// running finish and are delivered, and then the first error is thrown.
+    /// - Returns: What was running when it stopped (the jobs, with where they ran), for the
+    ///   message that says what was lost.
     func run<Job: Codable & Sendable, Result: Codable & Sendable>(
-        _ jobs: [Job], work: @escaping @Sendable (Job) throws -> Result?, deliver: (Job, Result) throws -> Void
-    ) throws -> [Job]
+        _ jobs: [Job], shouldStop: @escaping @Sendable () -> Bool,
+        work: @escaping @Sendable (Job) throws -> Result?, deliver: (Job, Result) throws -> Void
+    ) throws -> [StoppedJob<Job>]
+}
+
+/// A job that was running when the work stopped, and where: "rank 1", or nil for this process.
+struct StoppedJob<Job> {
+    var job: Job
+    var place: String?
 }
 
 /// Threads of this process, `count` of them, each taking the next job when it is free.
@@ -20,47 +30,63 @@ struct LocalWorkers: Workers {
     let count: Int
 
     func run<Job: Codable & Sendable, Result: Codable & Sendable>(
-        _ jobs: [Job], work: @escaping @Sendable (Job) throws -> Result?, deliver: (Job, Result) throws -> Void
-    ) throws -> [Job] {
-        let queue = JobQueue<Job, Result>(jobs)
-        for _ in 0..<min(count, jobs.count) {
+        _ jobs: [Job], shouldStop: @escaping @Sendable () -> Bool,
+        work: @escaping @Sendable (Job) throws -> Result?, deliver: (Job, Result) throws -> Void
+    ) throws -> [StoppedJob<Job>] {
+        let queue = JobQueue<Job, Result>(jobs, shouldStop: shouldStop)
+        let threads = min(count, jobs.count)
+        queue.startThreads(threads, work: work)
+        return try queue.drain(producers: threads, deliver: deliver)
+    }
+}
+
+/// The jobs not yet started and the results not yet delivered, shared by the threads that work
+/// (or, under MPI, stand for other ranks) and the one that delivers.
+final class JobQueue<Job: Sendable, Result: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    /// The jobs, which the rest of the queue names by index.
+    let jobs: [Job]
+    private var pending: Range<Int>
+    private var results: [(index: Int, Result?, place: String?)] = []
+    private var error: Error?
+    private var producersEnded = 0
+    let shouldStop: @Sendable () -> Bool
+
+    init(_ jobs: [Job], shouldStop: @escaping @Sendable () -> Bool) {
+        self.jobs = jobs
+        pending = jobs.indices
+        self.shouldStop = shouldStop
+    }
+
+    /// Starts `count` threads of this process that take jobs until none is left.
+    func startThreads(_ count: Int, work: @escaping @Sendable (Job) throws -> Result?) {
+        for _ in 0..<count {
             let thread = Thread {
-                while let job = queue.next() {
-                    do { queue.finished(job, try work(job)) } catch { queue.failed(job, error) }
+                while let index = self.next() {
+                    do { self.finished(index, try work(self.jobs[index])) } catch { self.failed(error) }
                 }
-                queue.threadEnded()
+                self.producerEnded()
             }
             thread.stackSize = 16 << 20
             thread.start()
         }
-        return try queue.drain(threads: min(count, jobs.count), deliver: deliver)
     }
-}
 
-/// The jobs not yet started and the results not yet delivered, shared by the worker threads and
-/// the one that delivers.
-final class JobQueue<Job: Sendable, Result: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var pending: ArraySlice<Job>
-    private var results: [(Job, Result?)] = []
-    private var error: Error?
-    private var threadsEnded = 0
-
-    init(_ jobs: [Job]) { pending = jobs[...] }
-
-    /// The next job, or nil when none is left or an error stopped the work.
-    func next() -> Job? {
+    /// The index of the next job, or nil when none is left or the work stops.
+    func next() -> Int? {
         condition.lock()
         defer { condition.unlock() }
-        guard error == nil else { return nil }
+        guard error == nil, !shouldStop() else { return nil }
         return pending.popFirst()
     }
 
-    func finished(_ job: Job, _ result: Result?) { update { $0.results.append((job, result)) } }
+    /// Job `index`'s result, or nil when it was stopped; `place` says where it ran.
+    func finished(_ index: Int, _ result: Result?, place: String? = nil) { update { $0.results.append((index, result, place)) } }
 
-    func failed(_ job: Job, _ error: Error) { update { if $0.error == nil { $0.error = error } } }
+    func failed(_ error: Error) { update { if $0.error == nil { $0.error = error } } }
 
-    func threadEnded() { update { $0.threadsEnded += 1 } }
+    /// A thread (or a rank's stand-in) will deliver nothing more.
+    func producerEnded() { update { $0.producersEnded += 1 } }
 
     private func update(_ change: (JobQueue) -> Void) {
         condition.lock()
@@ -69,24 +95,33 @@ final class JobQueue<Job: Sendable, Result: Sendable>: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Delivers results as they come until all `threads` have ended.
+    /// Delivers results as they come until all `producers` have ended, or, once the work stops,
+    /// until the `waitFor` first of them (this process's threads) have: other ranks that will
+    /// not answer any more must not keep the results here from being delivered.
+    /// - Parameter inFlight: What other producers still hold when the wait ends early.
     /// - Returns: The jobs that were stopped.
-    func drain(threads: Int, deliver: (Job, Result) throws -> Void) throws -> [Job] {
-        var stopped: [Job] = []
+    func drain(producers: Int, waitFor: Int? = nil, inFlight: () -> [StoppedJob<Job>] = { [] },
+               deliver: (Job, Result) throws -> Void) throws -> [StoppedJob<Job>] {
+        var stopped: [StoppedJob<Job>] = []
         while true {
             condition.lock()
-            while results.isEmpty && threadsEnded < threads { condition.wait() }
+            while results.isEmpty && producersEnded < producers
+                    && !(shouldStop() && producersEnded >= (waitFor ?? producers)) {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: 0.1))
+            }
             let batch = results
             results = []
-            let done = threadsEnded == threads
+            let ended = producersEnded >= producers || (shouldStop() && producersEnded >= (waitFor ?? producers))
             condition.unlock()
-            for (job, result) in batch {
-                guard let result else { stopped.append(job); continue }
-                do { try deliver(job, result) } catch { failed(job, error) }
+            for (index, result, place) in batch {
+                guard let result else { stopped.append(StoppedJob(job: jobs[index], place: place)); continue }
+                do { try deliver(jobs[index], result) } catch { failed(error) }
             }
-            if done && batch.isEmpty { break }
+            if ended && batch.isEmpty { break }
         }
+        condition.lock()
+        defer { condition.unlock() }
         if let error { throw error }
-        return stopped
+        return producersEnded >= producers ? stopped : stopped + inFlight()
     }
 }

@@ -24,8 +24,7 @@ struct Ensemble: ParsableCommand {
     @Option(help: ArgumentHelp("The first member's seed; the others follow it (seed, seed + 1, …).", valueName: "seed"))
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Trainings at once, one thread each (default: the cores, \(ProcessInfo.processInfo.activeProcessorCount) here).", valueName: "N"))
-    var jobs: Int?
+    @OptionGroup var jobs: JobsOption
 
     @Option(help: ArgumentHelp("Save each member's model (backprop's format), the pattern's {seed} replaced by its seed, e.g. models/member-{seed}.json.", valueName: "pattern"))
     var saveMembers: String?
@@ -40,7 +39,6 @@ struct Ensemble: ParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(members) else { throw ValidationError("--members must be from 1 to 1,000, got \(members)") }
-        if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs must be from 1 to 1,024, got \(jobs)") }
         for option in trainOptions where option.hasPrefix("--") {
             let key = String(option.dropFirst(2).prefix { $0 != "=" })
             if SweepSpec.outputKeys.contains(key) {
@@ -80,7 +78,7 @@ struct Ensemble: ParsableCommand {
     func run() throws {
         let part = try Participation.join()
         let mnist = try data.loadAll(includingTest: true)
-        let threads = jobs ?? (part.world == nil ? ProcessInfo.processInfo.activeProcessorCount : 1)
+        let threads = jobs.threads(part)
         let options = trainOptions, save = saveMembers != nil
         if part.isRoot {
             printLine("Ensemble of \(members) networks, seeds \(seeds.first!)–\(seeds.last!), \(part.describe(threads: threads))"

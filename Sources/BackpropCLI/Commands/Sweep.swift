@@ -23,8 +23,7 @@ struct Sweep: ParsableCommand {
     @Argument(help: ArgumentHelp("The spec file; with --report, the spec file or the sweep's name.", valueName: "spec"))
     var spec: String
 
-    @Option(help: ArgumentHelp("Trainings at once, one thread each (default: the cores, \(ProcessInfo.processInfo.activeProcessorCount) here).", valueName: "N"))
-    var jobs: Int?
+    @OptionGroup var jobs: JobsOption
 
     @OptionGroup var data: DataOptions
 
@@ -37,11 +36,9 @@ struct Sweep: ParsableCommand {
     @OptionGroup(title: "Report") var report: SweepReportOptions
 
     func validate() throws {
-        if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs must be from 1 to 1,024, got \(jobs)") }
         if !report.report && (report.plot != nil || report.curves != nil || report.json || report.top != nil) {
             throw ValidationError("--plot, --curves, --json and --top go with --report")
         }
-        try report.validate()
     }
 
     /// The store's file: --store, else the one train records in.
@@ -106,14 +103,10 @@ struct Sweep: ParsableCommand {
             return Setup(text: text, todo: [])
         }
         printLine("Sweep \(plan.spec.name): \(plan.runs.count) runs" + (done.isEmpty ? "" : ", \(plan.runs.count - todo.count) done before")
-                  + "; training \(todo.count) \(part.describe(threads: threads(part))), recording in \(path)")
+                  + "; training \(todo.count) \(part.describe(threads: jobs.threads(part))), recording in \(path)")
         if todo.isEmpty { printLine("Nothing to train. backprop sweep --report \(self.spec) ranks the results.") }
         return Setup(text: text, todo: todo.map(\.index))
     }
-
-    /// Training threads in this process: --jobs, else every core for a process alone and one
-    /// for a rank of an MPI job.
-    func threads(_ part: Participation) -> Int { jobs ?? (part.world == nil ? ProcessInfo.processInfo.activeProcessorCount : 1) }
 
     /// Trains `todo` on the workers; rank 0 records and prints each result as it comes.
     func train(_ todo: [SweepRun], plan: SweepPlan, part: Participation) throws {
@@ -122,7 +115,7 @@ struct Sweep: ParsableCommand {
         Signals.catchInterruptions()
         let name = plan.spec.name, shown = plan.spec.varyingKeys, clock = ContinuousClock(), start = clock.now
         var recorded = 0
-        let stopped = try part.workers(threads: threads(part)).run(todo, shouldStop: { Signals.received != nil }, work: { run in
+        let stopped = try part.workers(threads: jobs.threads(part)).run(todo, shouldStop: { Signals.received != nil }, work: { run in
             try QuietTraining.train(run, sweep: name, mnist: mnist, shouldStop: { Signals.received != nil })
         }, deliver: { run, result in
             try runsStore?.add(result)

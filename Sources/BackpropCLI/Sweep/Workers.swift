@@ -2,7 +2,7 @@ import Foundation
 
 /// Where the trainings of a sweep or an ensemble run: threads of this process (``LocalWorkers``),
 /// or the ranks of an MPI job (``MPIWorkers``). Each job runs on one thread somewhere; every
-/// result comes back to the one thread that called ``run(_:work:deliver:)``, which alone records
+/// result comes back to the one thread that called ``run(_:shouldStop:work:deliver:)``, which alone records
 /// and prints.
 protocol Workers {
     /// Runs `work` for each job and hands each result to `deliver`, one at a time, on the calling

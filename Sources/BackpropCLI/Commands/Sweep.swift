@@ -129,7 +129,7 @@ struct Sweep: ParsableCommand {
             printLine("Interrupted by \(Signals.name(signal)) after \(seconds) s: \(recorded) of \(todo.count) runs recorded; "
                       + (lost.isEmpty ? "" : "stopped in flight (not recorded): " + lost.joined(separator: "; ") + ". ")
                       + "The same command continues the sweep."
-                      + (part.world == nil ? "" : " (Under mpirun, SIGTERM means the job is ending, often because a rank died: mpirun names it.)"))
+                      + (part.world == nil ? "" : " (Under mpirun, SIGTERM means the job is ending: Ctrl-C, or a rank that died, which mpirun names.)"))
             Foundation.exit(Signals.exitStatus(for: signal))
         }
         printLine("Sweep \(name): \(recorded) runs trained in \(seconds) s; backprop sweep --report \(spec) ranks them")

@@ -38,7 +38,7 @@ struct MPIWorkers: Workers {
         }
         let queue = JobQueue<Job, Result>(jobs, shouldStop: shouldStop)
         let local = min(threads, jobs.count)
-        queue.startThreads(local, work: work)
+        queue.startThreads(local, place: "rank 0", work: work)
         let dispatcher = Dispatcher<Job, Result>(world: world, jobs: jobs, queue: queue)
         let thread = Thread { dispatcher.serveOtherRanks() }
         thread.start()

@@ -58,12 +58,13 @@ final class JobQueue<Job: Sendable, Result: Sendable>: @unchecked Sendable {
         self.shouldStop = shouldStop
     }
 
-    /// Starts `count` threads of this process that take jobs until none is left.
-    func startThreads(_ count: Int, work: @escaping @Sendable (Job) throws -> Result?) {
+    /// Starts `count` threads of this process that take jobs until none is left; `place` names
+    /// this process in what they report ("rank 0"), nil for a process alone.
+    func startThreads(_ count: Int, place: String? = nil, work: @escaping @Sendable (Job) throws -> Result?) {
         for _ in 0..<count {
             let thread = Thread {
                 while let index = self.next() {
-                    do { self.finished(index, try work(self.jobs[index])) } catch { self.failed(error) }
+                    do { self.finished(index, try work(self.jobs[index]), place: place) } catch { self.failed(error) }
                 }
                 self.producerEnded()
             }

@@ -40,13 +40,6 @@ struct Participation {
         return try JSONDecoder().decode(T.self, from: Data(bytes))
     }
 
-    /// Ends the job with `message` (rank 0's, so it is printed once) and `code`, or throws
-    /// `error` for a process alone.
-    func fail(_ error: Error, message: String, code: Int32) -> Error {
-        guard let world else { return error }
-        world.abort(message, code: code)
-    }
-
     /// Leaves the MPI job at the end of the work.
     func finish() {
         try? world?.finalize()

@@ -3,8 +3,7 @@ import Backprop
 import Foundation
 import Testing
 
-/// Chapter 6's experiments in `backprop reproduce`: their settings, the vote of several networks,
-/// and the quickest one end to end.
+/// Chapter 6's experiments in `backprop reproduce`: their settings, and the quickest one end to end.
 @Suite struct ReproduceChapterSixTests {
     @Test("Chapter 6's experiments are network3.py's, opt-in, and judged within 0.2 points")
     func experiments() throws {
@@ -22,16 +21,6 @@ import Testing
         let relu = six[3]
         #expect(SeedSpread(experiment: relu, runs: [SeedRun(seed: 2, accuracy: 99.03, epoch: 5, seconds: 1, wronglySaturatedOutputShare: 0)]).reproduces)
         #expect(!SeedSpread(experiment: relu, runs: [SeedRun(seed: 2, accuracy: 99.02, epoch: 5, seconds: 1, wronglySaturatedOutputShare: 0)]).reproduces)
-    }
-
-    @Test("The plurality vote: most networks win; a tie goes to the earliest network's choice among the tied")
-    func vote() {
-        let choices = [[1, 2, 3, 4, 0], [1, 5, 4, 4, 9], [2, 5, 3, 7, 8], [7, 2, 4, 7, 8]]
-        // Example 0: 1 twice. 1: 2 and 5 tie, network 1 chose 2. 2: 3 and 4 tie, 3 first.
-        // 3: 4 and 7 tie, 4 first. 4: 8 twice.
-        #expect(pluralityVote(choices, classes: 10) == [1, 2, 3, 4, 8])
-        #expect(pluralityVote([[3, 1]], classes: 10) == [3, 1])
-        #expect(pluralityVote([], classes: 10) == [])
     }
 }
 

@@ -44,22 +44,10 @@ extension Reproduce {
         bar.clear()
         var accuracy = best?.test ?? 0
         if experiment.members > 1 {
-            let chosen = pluralityVote(votes, classes: MNIST.classCount)
+            let chosen = PluralityVote.vote(votes, classes: MNIST.classCount).answers
             accuracy = Double(zip(chosen, mnist.test.labels).filter { $0 == Int($1) }.count) / Double(mnist.test.count)
         }
         return SeedRun(seed: seed, accuracy: accuracy * 100, epoch: best?.epoch ?? 0, seconds: seconds,
                        wronglySaturatedOutputShare: 0)
-    }
-}
-
-/// The class most networks chose for each example, from each network's choices; on a tie, the
-/// tied class that the earliest network chose.
-func pluralityVote(_ choices: [[Int]], classes: Int) -> [Int] {
-    guard let first = choices.first else { return [] }
-    return first.indices.map { e in
-        var counts = [Int](repeating: 0, count: classes)
-        for member in choices { counts[member[e]] += 1 }
-        let most = counts.max()!
-        return choices.first { counts[$0[e]] == most }![e]
     }
 }

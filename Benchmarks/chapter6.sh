@@ -77,5 +77,6 @@ EOF
   echo "| to 99.0% test accuracy | recipe | training seconds | peak memory |"
   echo "|---|---|---|---:|"
   echo "| backprop | $recipe, mini-batch 10 unless given | $ours | $(( $(cat "$work/ours.rss") / 1024 )) MB |"
-  echo "| PyTorch $(echo "$theirs" | field torch) | η 0.03, λ 0.1, mini-batch 10 | $(echo "$theirs" | field seconds_to_target) s | $(( $(cat "$work/theirs.rss") / 1024 )) MB |"
+    reached=$(echo "$theirs" | python3 -c "import json,sys; lines=[json.loads(l) for l in sys.stdin]; e=[l for l in lines if 'epoch' in l]; s=lines[-1]['seconds_to_target']; print(f\"{s:.1f} s (after epoch {e[-1]['epoch']}, {100 * e[-1]['test_accuracy']:.2f}%)\" if s else f'not reached in {len(e)} epochs')")
+  echo "| PyTorch $(echo "$theirs" | field torch) | η 0.03, λ 0.1, mini-batch 10 | $reached | $(( $(cat "$work/theirs.rss") / 1024 )) MB |"
 fi

@@ -32,3 +32,11 @@ done
 # the catalog (The lab article).
 LAB_SCREENSHOTS=docs/images Tests/Browser/run.sh "$backprop" >/dev/null
 cp docs/images/lab-draw.png docs/images/lab-backprop.png docs/images/lab-train.png "$out/"
+
+# Chapter 6: network3.py's ReLU network (15 epochs, about 3 minutes on two threads), its learned
+# kernels and its feature maps for test image 7, into docs/images (the README) and the catalog.
+"$backprop" train --layers conv:20x5x5,pool:2,conv:40x5x5,pool:2,fc:100,softmax:10 --activation relu \
+  --eta 0.03 --lambda 0.1 --epochs 15 --threads 2 --keep best --save "$work/conv.json" >/dev/null
+"$backprop" draw weights "$work/conv.json" -o docs/images/chapter6-kernels.png
+"$backprop" draw feature-maps "$work/conv.json" --index 7 -o docs/images/chapter6-feature-maps.png
+cp docs/images/chapter6-kernels.png docs/images/chapter6-feature-maps.png "$out/"

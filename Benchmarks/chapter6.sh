@@ -31,6 +31,7 @@ MNIST_DIR=$(cd "$MNIST_DIR" && pwd)
 export MNIST_DIR
 
 scripts/install-dependencies
+source scripts/mpi-setting  # whether Open MPI is installed, for Package.swift
 python3 -c 'import torch' 2>/dev/null || python3 -m pip install -q torch
 swift build -c release --product backprop >/dev/null
 swift build -c release --product BackpropBenchmark >/dev/null

@@ -25,6 +25,7 @@ while [ $# -gt 0 ]; do
 done
 : "${MNIST_DIR:?set MNIST_DIR to the folder with the MNIST files}"
 scripts/install-dependencies --mpi
+source scripts/mpi-setting  # whether Open MPI is installed, for Package.swift
 swift build -c release --scratch-path .build-release --product backprop >/dev/null
 bin=.build-release/release/backprop
 export BACKPROP_RUNS=none

@@ -25,6 +25,7 @@ MNIST_DIR=$(cd "$MNIST_DIR" && pwd)  # the peers run from Benchmarks/peers
 export MNIST_DIR
 
 scripts/install-dependencies
+source scripts/mpi-setting  # whether Open MPI is installed, for Package.swift
 python3 -c 'import numpy' 2>/dev/null || python3 -m pip install -q numpy
 python3 -c 'import torch' 2>/dev/null || python3 -m pip install -q torch
 python3 -c 'import jax' 2>/dev/null || python3 -m pip install -q jax

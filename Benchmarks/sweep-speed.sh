@@ -21,6 +21,8 @@ while [ $# -gt 0 ]; do
 done
 : "${MNIST_DIR:?set MNIST_DIR to the folder with the MNIST files}"
 if [ -z "${BACKPROP:-}" ]; then
+  scripts/install-dependencies --mpi
+  source scripts/mpi-setting  # whether Open MPI is installed, for Package.swift
   swift build -c release --scratch-path .build-release --product backprop >/dev/null
   BACKPROP=$(pwd)/.build-release/release/backprop
 fi

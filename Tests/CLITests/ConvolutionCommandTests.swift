@@ -66,6 +66,8 @@ struct ConvolutionCommandTests {
         (["--output-activation", "sigmoid"], "the layers end in softmax"),
         (["--dropout", "0.5", "--layers", "conv:4x5x5,l2pool:2,softmax:10"], "which has no dropout masks"),
         (["--dropout", "0.5", "--layers", "conv:4x5x5,fc:30,softmax:10"], "conv:4x5x5 then fc:30 runs on the per-example reference path"),
+        (["--dropout", "0.5", "--engine", "reference"], "--engine reference) has no dropout masks"),
+        (["--dropout", "0.5", "--layers", "softmax:10"], "--dropout needs a hidden layer"),
         (["--save-network2", "n.json"], "fully connected layers only"),
     ])
     func refusedSettings(arguments: [String], message: String) throws {

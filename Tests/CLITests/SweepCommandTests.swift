@@ -145,6 +145,7 @@ struct SweepCommandTests {
         (["--save-members", "m.json"], "{seed}"),
         (["--save", "m.json"], "--save"),
         (["--threads", "2"], "--threads"),
+        (["--data-parallel"], "--data-parallel: an ensemble shares its runs among the ranks"),
         (["--members", "0"], "--members"),
         (["--eta", "-1"], "--eta"),
     ])

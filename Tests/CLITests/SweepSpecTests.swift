@@ -70,10 +70,13 @@ import Testing
         ("samples: many\neta: 1", "s.sweep:1: samples:"),
         ("eta: 1\nsave: m.json", "s.sweep:2: save: a sweep records its runs in the runs store"),
         ("threads: 2", "s.sweep:1: threads: each training of a sweep runs on one thread"),
+        ("data-parallel: true", "s.sweep:1: data-parallel: a sweep shares its runs among the ranks"),
         ("expand: yes", "s.sweep:1: expand is a flag"),
         ("layers: 784,30,10, 100,10\neta: 1", "s.sweep:1: layers 100,10: --layers"),
         ("early-stopping: 3\nevaluate-on: test none", "s.sweep:1: early-stopping 3: --halve-eta-after and --early-stopping"),
         ("# nothing", "s.sweep: no settings"),
+        ("samples: 3\nmini-batch-size: 1..9223372036854775807", "s.sweep:2: mini-batch-size: a range of whole numbers must lie within"),
+        ("samples: 3\nseed: -9223372036854775808..9223372036854775807", "s.sweep:2: seed: a range of whole numbers must lie within"),
     ])
     func mistakes(text: String, expected: String) {
         let message = refusal(text)

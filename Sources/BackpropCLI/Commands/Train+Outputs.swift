@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backprop
+import DataParallel
 import Foundation
 import Pictures
 
@@ -107,9 +108,11 @@ extension Train {
     }
 
     /// An interrupted epoch saves the run and exits 130 or 143; a divergence halves η and goes
-    /// on when asked to, else ends the command with the error.
+    /// on when asked to, else ends the command with the error. In a data-parallel job every process
+    /// gets here after the same mini-batch; they wait for the first one's writes before they end,
+    /// since mpirun stops the whole job as soon as one process exits with an error.
     func handle(_ error: TrainingError, run: inout TrainingRun<Float>, settings: DataSettings, checkpoint: String?,
-                recorder: RunRecorder?) throws {
+                recorder: RunRecorder?, parallel: ShardedStep<Float>? = nil) throws {
         switch error {
         case .interrupted(let epoch, let done, let total):
             let signal = Signals.received ?? SIGINT
@@ -123,6 +126,10 @@ extension Train {
             }
             printLine(message)
             recorder?.finish(.interrupted, modelPath: nil)
+            if let parallel {
+                try? parallel.world.barrier()
+                try? parallel.world.finalize()
+            }
             Foundation.exit(Signals.exitStatus(for: signal))
         case .diverged where onDivergence == .halve && run.optimizer.eta > run.configuration.eta / 1024:
             run.optimizer.halveEta()
@@ -130,6 +137,7 @@ extension Train {
                       + " Halving η to \(run.optimizer.eta) and redoing epoch \(run.nextEpoch) from the state before it.")
         default:
             if case .diverged = error { recorder?.finish(.diverged, modelPath: nil) }
+            try? parallel?.world.barrier()
             throw error
         }
     }

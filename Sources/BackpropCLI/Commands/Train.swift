@@ -133,7 +133,11 @@ struct Train: ParsableCommand {
         if (options.halveEtaAfter != nil || options.earlyStopping != nil) && !evaluating {
             throw ValidationError("--halve-eta-after and --early-stopping watch evaluation accuracy: they need --evaluate-on test or validation")
         }
+        if options.dropoutValue > 0, engineOption.engine == .reference {
+            throw ValidationError("--dropout: the per-example reference path (--engine reference) has no dropout masks")
+        }
         if options.dropoutValue > 0, let layers = try layerList?.layers() {
+            if layers.count < 2 { throw ValidationError("--dropout needs a hidden layer") }
             // Dropout's masks live in the matrix and convolutional engines; the reference path,
             // which runs L2 pooling and a convolution straight into a dense layer, has none.
             for (layer, next) in zip(layers, layers.dropFirst()) {
@@ -256,7 +260,7 @@ struct Train: ParsableCommand {
                     })
             } catch {
                 bar.clear()
-                try handle(error, run: &run, settings: settings, checkpoint: checkpoint, recorder: recorder)
+                try handle(error, run: &run, settings: settings, checkpoint: checkpoint, recorder: recorder, parallel: parallel)
                 continue
             }
             if outputs.keep == .best, run.history.bestEpoch?.epoch == run.nextEpoch - 1 { best = run }

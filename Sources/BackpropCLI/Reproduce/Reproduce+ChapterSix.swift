@@ -34,7 +34,8 @@ extension Reproduce {
                 let record = run.history.epochs.last!
                 seconds += record.trainingSeconds
                 let validation = record.evaluation?.accuracy ?? 0
-                if validation > best?.validation ?? -1 {
+                // The latest of equal validation accuracies, as network3.py keeps it (>=).
+                if validation >= best?.validation ?? -1 {
                     best = (validation, run.network.evaluate(on: mnist.test).accuracy, record.epoch)
                 }
             }

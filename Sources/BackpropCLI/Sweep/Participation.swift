@@ -5,8 +5,11 @@ import Foundation
 /// `mpirun`, where rank 0 alone reads the spec and the store, prints and writes, and every rank
 /// trains.
 struct Participation {
-    /// The MPI job; nil for a process alone.
+    /// The MPI job of more than one rank; nil for a process alone.
     let world: Communicator?
+    /// The MPI job this process joined, of any size, for leaving it at the end (`mpirun -np 1`
+    /// counts a rank that never calls MPI_Finalize as failed).
+    var joined: Communicator? = nil
 
     /// Joins the MPI job when started by `mpirun` (one of one otherwise).
     /// - Throws: ``MPIError/notBuilt`` when started by `mpirun` but built without MPI.
@@ -15,7 +18,7 @@ struct Participation {
         // A rank waiting for a message polls; let it give way to the training threads on its core.
         setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0)
         let world = try Communicator.world()
-        return Participation(world: world.size > 1 ? world : nil)
+        return Participation(world: world.size > 1 ? world : nil, joined: world)
     }
 
     /// Whether this process prints, and writes the store and the files.
@@ -42,6 +45,6 @@ struct Participation {
 
     /// Leaves the MPI job at the end of the work.
     func finish() {
-        try? world?.finalize()
+        try? joined?.finalize()
     }
 }

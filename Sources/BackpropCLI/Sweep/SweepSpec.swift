@@ -53,6 +53,9 @@ struct SweepSpec: Equatable {
         refused["resume"] = "a sweep starts its runs afresh and skips those the runs store holds as done"
         refused["threads"] = "each training of a sweep runs on one thread; backprop sweep --jobs says how many run at once"
         refused["data"] = "give the MNIST folder to the sweep itself: backprop sweep --data DIR"
+        for key in ["data-parallel", "shards"] {
+            refused[key] = "a sweep shares its runs among the ranks, one training each; split one training with backprop train --data-parallel"
+        }
         for key in ["learning-speed", "learning-speed-sample", "saturation-threshold"] {
             refused[key] = "the learning-speed report is train's; the runs store does not keep it"
         }
@@ -134,6 +137,10 @@ struct SweepSpec: Equatable {
             let logarithmic = words.count == 2
             if logarithmic, low <= 0 { throw fail("\(key): a log range needs a low end above 0, got \(ends[0])") }
             if flags.contains(key) { throw fail("\(key) is a flag: give true, false or both, not a range") }
+            // Whole ends are drawn as Int: keep high − low + 1 within it.
+            if !logarithmic, let a = Int(ends[0]), let b = Int(ends[1]), a.magnitude > 1 << 52 || b.magnitude > 1 << 52 {
+                throw fail("\(key): a range of whole numbers must lie within ±2^52, got \"\(first)\"")
+            }
             return .range(low: low, high: high, logarithmic: logarithmic,
                           whole: Int(ends[0]) != nil && Int(ends[1]) != nil && !logarithmic)
         }

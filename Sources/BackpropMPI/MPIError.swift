@@ -22,7 +22,7 @@ public enum MPIError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .notBuilt:
             return "this process was started by mpirun, but this program was built without MPI "
-                + "(mpi.h was not found when it was built); install libopenmpi-dev (scripts/install-dependencies --mpi) "
+                + "(mpi.h was not found, or BACKPROP_MPI was 0, when it was built); install libopenmpi-dev (scripts/install-dependencies --mpi) "
                 + "and rebuild: scripts/train does, or BACKPROP_MPI=1 swift build -c release"
         case let .failed(call, code, text):
             return "\(call) failed (MPI error \(code)): \(text)"

@@ -25,13 +25,18 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
 
     /// Nil unless the network is convolutions and max-pooling followed by dense layers (see
     /// ``BatchStage/stages(of:)``).
-    init?(_ network: Network<Scalar>, optimizer: Optimizer<Scalar>?, capacity: Int, threads: Int = BLASBackend.threadCount) {
+    /// Whether the batches run the C loops around the products (Float; `false` for tests).
+    private let kernels: Bool
+
+    init?(_ network: Network<Scalar>, optimizer: Optimizer<Scalar>?, capacity: Int, threads: Int = BLASBackend.threadCount,
+          kernels: Bool = true) {
         guard let stages = BatchStage.stages(of: network) else { return nil }
         self.network = network
         self.stages = stages
         guard let last = network.layers[network.layers.count - 1].dense else { return nil }
         output = OutputForm(last)
         self.threads = threads
+        self.kernels = kernels
         func copy(_ values: [Scalar]) -> UnsafeMutablePointer<Scalar> {
             let p = UnsafeMutablePointer<Scalar>.allocate(capacity: max(values.count, 1))
             p.initialize(from: values, count: values.count)
@@ -51,7 +56,7 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
     }
 
     private func makeHalves(capacity: Int) -> [ConvolutionBatch<Scalar>] {
-        (0..<2).map { _ in ConvolutionBatch(stages: stages, classes: network.outputSize, capacity: capacity) }
+        (0..<2).map { _ in ConvolutionBatch(stages: stages, classes: network.outputSize, capacity: capacity, kernels: kernels) }
     }
 
     /// Loads the two halves of `indices`, calls `loaded` with each in turn on this thread, and

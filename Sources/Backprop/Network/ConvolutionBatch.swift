@@ -1,3 +1,5 @@
+import BackpropKernels
+
 /// One layer as `ConvolutionBatch` runs it: what it does, the images it takes and gives, σ.
 struct BatchStage: Sendable {
     enum Kind: Sendable { case convolution(kernel: Int), pooling(size: Int), dense }
@@ -70,7 +72,9 @@ struct BatchLayout {
 /// layers are products as in ``MiniBatch``.
 ///
 /// Owns every buffer, allocated once for up to `capacity` examples; the gradients it leaves are
-/// sums over the examples, for the engine to add up and apply.
+/// sums over the examples, for the engine to add up and apply. In Float the loops around the
+/// products (im2col, col2im, pooling, BP3's sums) are BackpropKernels' C loops, which give the
+/// Swift loops' bits (the sums to rounding); `kernels: false` keeps the Swift loops, for tests.
 final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     let stages: [BatchStage]
     let capacity: Int
@@ -91,8 +95,10 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     /// 0 for a dropped value, 1/(1 − rate) for a kept one, as ``drawMasks(rate:generator:)`` drew them.
     let masks: [UnsafeMutablePointer<Scalar>?]
     private var owned: [UnsafeMutableRawPointer] = []
+    /// Whether the C loops run (Float, and every offset fits the 32 bits of `argmax`).
+    let usesKernels: Bool
 
-    init(stages: [BatchStage], classes: Int, capacity: Int) {
+    init(stages: [BatchStage], classes: Int, capacity: Int, kernels: Bool = true) {
         var owned: [UnsafeMutableRawPointer] = []
         func buffer<T: Numeric>(_ count: Int) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
@@ -119,6 +125,7 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
             return buffer(sizes[l])
         }
         self.owned = owned
+        usesKernels = kernels && Scalar.self == Float.self && stages.allSatisfy { $0.input.count * capacity < Int(Int32.max) }
     }
 
     deinit { for p in owned { p.deallocate() } }
@@ -178,12 +185,24 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
                 unfold(input, layout, layer: l, kernel: k)
                 Scalar.gemm(transposeA: false, transposeB: false, m: out.depth, n: n, k: stage.fieldSize, alpha: 1, a: w[l],
                             lda: stage.fieldSize, b: columns[l], ldb: n, beta: 0, c: z[l], ldc: n)
+                if poolingActivates(after: l) { continue }
                 for c in 0..<out.depth {
                     stage.activation.apply(bias: b[l][c], count: n, z: z[l] + c * n, a: a[l] + c * n, sigmaPrime: sigmaPrime[l] + c * n)
                 }
             case .pooling(let size):
                 let to = BatchLayout(out, examples: m, byColumns: stage.byColumns), width = stage.input.width
                 let (a, argmax) = (a[l], argmax[l])
+                if usesKernels {
+                    var shape = images(l, layout, kernel: size)
+                    if poolingActivates(after: l - 1) {
+                        let activation = stages[l - 1].activation == .relu ? BP_RELU : BP_LINEAR
+                        bp_max_pool(&shape, floats(z[l - 1]), floats(b[l - 1]), Int32(activation.rawValue), floats(a), to.map,
+                                    to.example, to.position, argmax, floats(sigmaPrime[l]))
+                    } else {
+                        bp_max_pool(&shape, floats(input), nil, 0, floats(a), to.map, to.example, to.position, argmax, nil)
+                    }
+                    continue
+                }
                 for c in 0..<out.depth {
                     for e in 0..<m {
                         let base = layout.offset(c, e, 0), step = layout.position
@@ -251,9 +270,17 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
                                 lda: stage.fieldSize, b: delta[l], ldb: n, beta: 0, c: columns[l], ldc: n)
                     fold(into: delta[l - 1], layout, layer: l, kernel: k)
                 }
-            case .pooling:
+            case .pooling(let size):
                 // BP2: each δ goes to its window's maximum; the other inputs get 0.
-                if l > 0 {
+                if l > 0, usesKernels {
+                    let to = BatchLayout(out, examples: m, byColumns: stage.byColumns)
+                    var shape = images(l, layout, kernel: size)
+                    let atOutput = poolingActivates(after: l - 1)
+                    let sp = atOutput ? floats(sigmaPrime[l]) : stages[l - 1].weightCount > 0 ? floats(sigmaPrime[l - 1]) : nil
+                    bp_max_pool_back(&shape, floats(delta[l]), to.map, to.example, to.position, argmax[l], sp, atOutput ? 1 : 0,
+                                     floats(delta[l - 1]))
+                    continue
+                } else if l > 0 {
                     delta[l - 1].update(repeating: 0, count: stage.input.count * m)
                     for o in 0..<out.count * m { delta[l - 1][Int(argmax[l][o])] += delta[l][o] }
                 }
@@ -305,6 +332,10 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     /// im2col: column e·positions + i·width′ + j of row (d·k + p)·k + q holds input
     /// (d, i + p, j + q) of example e.
     private func unfold(_ input: UnsafePointer<Scalar>, _ layout: BatchLayout, layer l: Int, kernel k: Int) {
+        if usesKernels {
+            var shape = images(l, layout, kernel: k)
+            return bp_unfold(&shape, floats(input), floats(columns[l]))
+        }
         let width = stages[l].output.width, stride = layout.position
         forEachUnfoldedRow(layout, layer: l, kernel: k) { offset, target in
             let source = input + offset
@@ -318,6 +349,10 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
 
     /// col2im: adds each value of `columns` to the input position it was unfolded from.
     private func fold(into g: UnsafeMutablePointer<Scalar>, _ layout: BatchLayout, layer l: Int, kernel k: Int) {
+        if usesKernels {
+            var shape = images(l, layout, kernel: k)
+            return bp_fold(&shape, floats(columns[l]), floats(g))
+        }
         let width = stages[l].output.width, stride = layout.position
         g.update(repeating: 0, count: stages[l].input.count * count)
         forEachUnfoldedRow(layout, layer: l, kernel: k) { offset, source in
@@ -330,11 +365,42 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
         }
     }
 
+    /// Whether convolution `l`'s bias and σ wait for the max-pooling after it, which then pools
+    /// zˡ without them and applies them once per window (the C loops, σ ReLU or linear): the same
+    /// values, and the same gradients, since σ does not decrease; zˡ stays without the bias and
+    /// aˡ and σ′(zˡ) are not written.
+    private func poolingActivates(after l: Int) -> Bool {
+        guard usesKernels, l >= 0, l + 1 < stages.count, case .convolution = stages[l].kind, case .pooling = stages[l + 1].kind
+        else { return false }
+        return stages[l].activation == .relu || stages[l].activation == .linear
+    }
+
+    /// Layer `l`'s input images as the C loops take them (`layout`'s positions are adjacent).
+    private func images(_ l: Int, _ layout: BatchLayout, kernel: Int) -> bp_images {
+        let from = stages[l].input
+        return bp_images(depth: Int32(from.depth), height: Int32(from.height), width: Int32(from.width), examples: Int32(count),
+                         kernel: Int32(kernel), map: layout.map, example: layout.example)
+    }
+
+    /// `p` as the C loops' Float (only called when `usesKernels`, so when Scalar is Float).
+    private func floats(_ p: UnsafePointer<Scalar>) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer(mutating: p).assumingMemoryBound(to: Float.self)
+    }
+
+    /// BP3's sums of δ's rows: 16 running sums (column c to sum c mod 16) added in the C loop's
+    /// order, then the columns past the last 16, so that the two paths give the same bits.
     private func sumRows(_ matrix: UnsafePointer<Scalar>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Scalar>) {
-        for r in 0..<rows {
-            var sum: Scalar = 0
-            for c in 0..<columns { sum += matrix[r * columns + c] }
-            sums[r] = sum
+        if usesKernels { return bp_sum_rows(floats(matrix), Int32(rows), columns, floats(sums)) }
+        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 16) { lanes in
+            for r in 0..<rows {
+                let row = matrix + r * columns, whole = columns - columns % 16
+                lanes.initialize(repeating: 0)
+                for c in 0..<whole { lanes[c % 16] += row[c] }
+                var sum: Scalar = 0
+                for lane in 0..<8 { sum += lanes[lane] + lanes[lane + 8] }
+                for c in whole..<columns { sum += row[c] }
+                sums[r] = sum
+            }
         }
     }
 }

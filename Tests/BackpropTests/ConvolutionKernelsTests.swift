@@ -36,15 +36,18 @@ struct ConvolutionKernelsTests {
         return LabelledData(inputSize: 784, classCount: 10, inputBytes: bytes, labels: (0..<count).map { _ in UInt8(generator.nextInt(below: 10)) })
     }
 
-    /// `network` after steps of 10, 10 and 3 examples, with the C loops or the Swift ones.
-    static func trained(_ network: Network<Float>, on data: LabelledData, kernels: Bool, dropout: Double) -> Network<Float> {
+    /// `network` after steps of `batch` examples (the last of what is left of 23), with the C
+    /// loops or the Swift ones, or on the reference path.
+    static func trained(_ network: Network<Float>, on data: LabelledData, kernels: Bool, dropout: Double, batch: Int = 10,
+                        reference: Bool = false) -> Network<Float> {
         var network = network
         var optimizer = Optimizer<Float>(eta: 0.1, regularization: .l2(lambda: 1), trainingSetSize: 23, momentum: 0.5, dropout: dropout,
                                          for: network, dropoutSeed: 3)
-        let prepared = ConvolutionPath(network, optimizer: optimizer, capacity: 10, threads: 2, kernels: kernels)!
+        let prepared: any PreparedNetwork<Float> = reference ? Engine.reference.prepare(network, optimizer: optimizer, capacity: batch)
+            : ConvolutionPath(network, optimizer: optimizer, capacity: batch, threads: 2, kernels: kernels)!
         let order = Array((0..<23).reversed())
-        for start in stride(from: 0, to: 23, by: 10) {
-            #expect(prepared.step(on: data, indices: order[start..<min(start + 10, 23)], next: [], optimizer: &optimizer))
+        for start in stride(from: 0, to: 23, by: batch) {
+            #expect(prepared.step(on: data, indices: order[start..<min(start + batch, 23)], next: [], optimizer: &optimizer))
         }
         prepared.store(into: &network, optimizer: &optimizer)
         return network
@@ -65,6 +68,17 @@ struct ConvolutionKernelsTests {
         let withKernels = Self.trained(start, on: data, kernels: true, dropout: 0)
         #expect(Self.differences(withKernels, start) > 0)
         #expect(Self.differences(withKernels, Self.trained(start, on: data, kernels: false, dropout: 0)) == 0)
+    }
+
+    @Test("Halves of more than a slab (8 and 4 examples) give the same bits, and the reference path's weights to a few 1e-5",
+          arguments: [-1, 0, 1])
+    func slabs(shape: Int) {
+        let start = shape < 0 ? Self.wideNetwork() : ConvolutionPathTests.network(shape)
+        let data = shape < 0 ? Self.wideData() : ConvolutionPathTests.data()
+        let withKernels = Self.trained(start, on: data, kernels: true, dropout: 0, batch: 23)
+        #expect(Self.differences(withKernels, Self.trained(start, on: data, kernels: false, dropout: 0, batch: 23)) == 0)
+        ConvolutionPathTests.expectClose(withKernels, Self.trained(start, on: data, kernels: false, dropout: 0, batch: 23, reference: true),
+                                         tolerance: 5e-5, "weights")
     }
 
     @Test("With dropout on the dense layers' inputs, too")

@@ -5,7 +5,7 @@
 //   backprop-benchmark load | evaluate [--engine blas]
 //   backprop-benchmark products [--layers 784,1000,1000,10] [--mini-batch-size 100] [--threads N]
 //   backprop-benchmark machine
-//   backprop-benchmark chapter6 [--epochs 1] [--training-size 50000] --threads 2
+//   backprop-benchmark chapter6 [--epochs 1] [--training-size 50000] [--mini-batch-size 10] --threads 2
 //
 // `--engine automatic` (the default) takes the best instruction set the CPU has, or the one
 // BACKPROP_ISA names (avx2, portable); `machine` says which, and the CPU's model.
@@ -93,7 +93,8 @@ case "chapter6":
         flops += Double(2 * inputs * neurons) * 3
     }
     var network = Network(layers: layers, cost: .logLikelihood)
-    let sgd = StochasticGradientDescent(epochs: epochs, miniBatchSize: 10, eta: 0.03, regularization: .l2(lambda: 0.1), monitoring: [])
+    let miniBatch = Int(option("mini-batch-size", default: "10")) ?? 10
+    let sgd = StochasticGradientDescent(epochs: epochs, miniBatchSize: miniBatch, eta: 0.03, regularization: .l2(lambda: 0.1), monitoring: [])
     let history: TrainingHistory
     do { history = try sgd.train(&network, on: training, using: &generator, engine: .automatic) } catch { fail("\(error)") }
     let seconds = median(history.epochs.map(\.trainingSeconds))
@@ -103,7 +104,7 @@ case "chapter6":
     c.assignProduct(a, a)
     let sgemm = 2 * Double(n * n * n) / median((0..<5).map { _ in ContinuousClock().measure { c.assignProduct(a, a) }.inSeconds }) / 1e9
     let gflops = flops * Double(training.count) / seconds / 1e9
-    print(#"{"impl":"backprop","network":"chapter6","images":\#(training.count),"threads":\#(threads),"median_s":\#(seconds),"per_50000_s":\#(seconds * 50000 / Double(training.count)),"mflop_per_example":\#(flops / 1e6),"gflops":\#(gflops),"sgemm_gflops":\#(sgemm),"share":\#(gflops / sgemm),"test_accuracy":\#(network.evaluate(on: mnist.test).accuracy),"core":"\#(BLASBackend.coreName)"}"#)
+    print(#"{"impl":"backprop","network":"chapter6","images":\#(training.count),"mb":\#(miniBatch),"threads":\#(threads),"median_s":\#(seconds),"per_50000_s":\#(seconds * 50000 / Double(training.count)),"mflop_per_example":\#(flops / 1e6),"gflops":\#(gflops),"sgemm_gflops":\#(sgemm),"share":\#(gflops / sgemm),"test_accuracy":\#(network.evaluate(on: mnist.test).accuracy),"core":"\#(BLASBackend.coreName)"}"#)
 
 case "load":
     // Seconds to read MNIST from its gzipped files (60,000 + 10,000 images), median of 5.

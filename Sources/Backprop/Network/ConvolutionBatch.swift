@@ -85,8 +85,11 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     /// zˡ, aˡ, σ′(zˡ) and δˡ of each layer (a pooling layer's z is its a).
     let z: [UnsafeMutablePointer<Scalar>], a: [UnsafeMutablePointer<Scalar>]
     let sigmaPrime: [UnsafeMutablePointer<Scalar>], delta: [UnsafeMutablePointer<Scalar>]
-    /// A convolution's unfolded input, and then BP2's (wˡ)ᵀδˡ.
+    /// A convolution's unfolded input, and then BP2's (wˡ)ᵀδˡ, for a slab of examples.
     private let columns: [UnsafeMutablePointer<Scalar>]
+    /// Examples per convolution product: a slab's unfolded input (128 KB an example for chapter 6's
+    /// second convolution) stays in the cache between im2col and the products.
+    static var slab: Int { 8 }
     /// Where each pooling output's maximum is in its input.
     private let argmax: [UnsafeMutablePointer<Int32>]
     /// Σₓ ∂Cₓ/∂wˡ and Σₓ ∂Cₓ/∂bˡ over the examples.
@@ -116,7 +119,7 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
         z = stages.indices.map { if case .pooling = stages[$0].kind { a[$0] } else { buffer(sizes[$0]) } }
         sigmaPrime = sizes.map { buffer($0) }
         delta = sizes.map { buffer($0) }
-        columns = stages.map { if case .convolution = $0.kind { buffer($0.fieldSize * $0.output.height * $0.output.width * capacity) } else { buffer(0) } }
+        columns = stages.map { if case .convolution = $0.kind { buffer($0.fieldSize * $0.output.height * $0.output.width * min(capacity, Self.slab)) } else { buffer(0) } }
         argmax = stages.map { if case .pooling = $0.kind { buffer($0.output.count * capacity) } else { buffer(0) } }
         nablaW = stages.map { buffer($0.weightCount) }
         nablaB = stages.map { buffer($0.biasCount) }
@@ -182,9 +185,12 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
             case .convolution(let k):
                 // zˡ = wˡ·cols + bˡ: maps × (m·positions), one column per receptive field.
                 let n = m * positions
-                unfold(input, layout, layer: l, kernel: k)
-                Scalar.gemm(transposeA: false, transposeB: false, m: out.depth, n: n, k: stage.fieldSize, alpha: 1, a: w[l],
-                            lda: stage.fieldSize, b: columns[l], ldb: n, beta: 0, c: z[l], ldc: n)
+                for slab in slabs {
+                    unfold(input + slab.lowerBound * layout.example, layout, layer: l, kernel: k, examples: slab.count)
+                    Scalar.gemm(transposeA: false, transposeB: false, m: out.depth, n: slab.count * positions, k: stage.fieldSize, alpha: 1,
+                                a: w[l], lda: stage.fieldSize, b: columns[l], ldb: slab.count * positions, beta: 0,
+                                c: z[l] + slab.lowerBound * positions, ldc: n)
+                }
                 if poolingActivates(after: l) { continue }
                 for c in 0..<out.depth {
                     stage.activation.apply(bias: b[l][c], count: n, z: z[l] + c * n, a: a[l] + c * n, sigmaPrime: sigmaPrime[l] + c * n)
@@ -261,14 +267,22 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
             case .convolution(let k):
                 // BP3: ∂C/∂bₘ = Σ δ over the map's positions (and the examples).
                 sumRows(delta[l], rows: out.depth, columns: n, into: nablaB[l])
-                // BP4: ∂C/∂w = δ·colsᵀ, the correlation of each input map with δ.
-                Scalar.gemm(transposeA: false, transposeB: true, m: out.depth, n: stage.fieldSize, k: n, alpha: 1, a: delta[l], lda: n,
-                            b: columns[l], ldb: n, beta: 0, c: nablaW[l], ldc: stage.fieldSize)
-                if l > 0 {
-                    // BP2: (wˡ)ᵀδˡ, one column per receptive field, added back where each value came from.
-                    Scalar.gemm(transposeA: true, transposeB: false, m: stage.fieldSize, n: n, k: out.depth, alpha: 1, a: w[l],
-                                lda: stage.fieldSize, b: delta[l], ldb: n, beta: 0, c: columns[l], ldc: n)
-                    fold(into: delta[l - 1], layout, layer: l, kernel: k)
+                let slabs = self.slabs, positions = out.height * out.width
+                for (s, slab) in slabs.enumerated() {
+                    // The forward pass's columns are still there when one slab held every example.
+                    if slabs.count > 1 {
+                        unfold(input + slab.lowerBound * layout.example, layout, layer: l, kernel: k, examples: slab.count)
+                    }
+                    let width = slab.count * positions, first = delta[l] + slab.lowerBound * positions
+                    // BP4: ∂C/∂w = δ·colsᵀ, the correlation of each input map with δ, added up slab by slab.
+                    Scalar.gemm(transposeA: false, transposeB: true, m: out.depth, n: stage.fieldSize, k: width, alpha: 1, a: first,
+                                lda: n, b: columns[l], ldb: width, beta: s == 0 ? 0 : 1, c: nablaW[l], ldc: stage.fieldSize)
+                    if l > 0 {
+                        // BP2: (wˡ)ᵀδˡ, one column per receptive field, added back where each value came from.
+                        Scalar.gemm(transposeA: true, transposeB: false, m: stage.fieldSize, n: width, k: out.depth, alpha: 1, a: w[l],
+                                    lda: stage.fieldSize, b: first, ldb: n, beta: 0, c: columns[l], ldc: width)
+                        fold(into: delta[l - 1] + slab.lowerBound * layout.example, layout, layer: l, kernel: k, examples: slab.count)
+                    }
                 }
             case .pooling(let size):
                 // BP2: each δ goes to its window's maximum; the other inputs get 0.
@@ -312,14 +326,14 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     /// the offset of input (d, i + p, q) of example e in `layout` and where its run of columns
     /// starts: row (d·k + p)·k + q of `columns`, column e·positions + i·width′.
     @inline(__always)
-    private func forEachUnfoldedRow(_ layout: BatchLayout, layer l: Int, kernel k: Int,
+    private func forEachUnfoldedRow(_ layout: BatchLayout, layer l: Int, kernel k: Int, examples: Int,
                                     _ body: (Int, UnsafeMutablePointer<Scalar>) -> Void) {
-        let stage = stages[l], from = stage.input, out = stage.output, positions = out.height * out.width, n = count * positions
+        let stage = stages[l], from = stage.input, out = stage.output, positions = out.height * out.width, n = examples * positions
         for d in 0..<from.depth {
             for p in 0..<k {
                 for q in 0..<k {
                     let row = columns[l] + ((d * k + p) * k + q) * n
-                    for e in 0..<count {
+                    for e in 0..<examples {
                         for i in 0..<out.height {
                             body(layout.offset(d, e, (i + p) * from.width + q), row + e * positions + i * out.width)
                         }
@@ -330,14 +344,14 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     }
 
     /// im2col: column e·positions + i·width′ + j of row (d·k + p)·k + q holds input
-    /// (d, i + p, j + q) of example e.
-    private func unfold(_ input: UnsafePointer<Scalar>, _ layout: BatchLayout, layer l: Int, kernel k: Int) {
+    /// (d, i + p, j + q) of example e, for the first `examples` examples from `input`.
+    private func unfold(_ input: UnsafePointer<Scalar>, _ layout: BatchLayout, layer l: Int, kernel k: Int, examples: Int) {
         if usesKernels {
-            var shape = images(l, layout, kernel: k)
+            var shape = images(l, layout, kernel: k, examples: examples)
             return bp_unfold(&shape, floats(input), floats(columns[l]))
         }
         let width = stages[l].output.width, stride = layout.position
-        forEachUnfoldedRow(layout, layer: l, kernel: k) { offset, target in
+        forEachUnfoldedRow(layout, layer: l, kernel: k, examples: examples) { offset, target in
             let source = input + offset
             if stride == 1 {
                 target.update(from: source, count: width)
@@ -347,15 +361,19 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
         }
     }
 
-    /// col2im: adds each value of `columns` to the input position it was unfolded from.
-    private func fold(into g: UnsafeMutablePointer<Scalar>, _ layout: BatchLayout, layer l: Int, kernel k: Int) {
+    /// col2im: adds each value of `columns` to the input position it was unfolded from, for the
+    /// first `examples` examples from `g`, after zeroing theirs.
+    private func fold(into g: UnsafeMutablePointer<Scalar>, _ layout: BatchLayout, layer l: Int, kernel k: Int, examples: Int) {
         if usesKernels {
-            var shape = images(l, layout, kernel: k)
+            var shape = images(l, layout, kernel: k, examples: examples)
             return bp_fold(&shape, floats(columns[l]), floats(g))
         }
         let width = stages[l].output.width, stride = layout.position
-        g.update(repeating: 0, count: stages[l].input.count * count)
-        forEachUnfoldedRow(layout, layer: l, kernel: k) { offset, source in
+        let from = stages[l].input
+        for d in 0..<from.depth {
+            for e in 0..<examples { (g + layout.offset(d, e, 0)).update(repeating: 0, count: from.height * from.width) }
+        }
+        forEachUnfoldedRow(layout, layer: l, kernel: k, examples: examples) { offset, source in
             let target = g + offset
             if stride == 1 {
                 for j in 0..<width { target[j] += source[j] }
@@ -364,6 +382,9 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
             }
         }
     }
+
+    /// The examples loaded, cut into slabs of at most ``slab``.
+    private var slabs: [Range<Int>] { stride(from: 0, to: count, by: Self.slab).map { $0 ..< min($0 + Self.slab, count) } }
 
     /// Whether convolution `l`'s bias and σ wait for the max-pooling after it, which then pools
     /// zˡ without them and applies them once per window (the C loops, σ ReLU or linear): the same
@@ -376,9 +397,9 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     }
 
     /// Layer `l`'s input images as the C loops take them (`layout`'s positions are adjacent).
-    private func images(_ l: Int, _ layout: BatchLayout, kernel: Int) -> bp_images {
+    private func images(_ l: Int, _ layout: BatchLayout, kernel: Int, examples: Int? = nil) -> bp_images {
         let from = stages[l].input
-        return bp_images(depth: Int32(from.depth), height: Int32(from.height), width: Int32(from.width), examples: Int32(count),
+        return bp_images(depth: Int32(from.depth), height: Int32(from.height), width: Int32(from.width), examples: Int32(examples ?? count),
                          kernel: Int32(kernel), map: layout.map, example: layout.example)
     }
 

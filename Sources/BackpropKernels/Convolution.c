@@ -1,9 +1,13 @@
 // The convolutional engine's loops around its BLAS products, in Float: im2col, col2im,
-// max-pooling forward and back, and BP3's sums. Each is the loop of ConvolutionBatch's Swift path
-// in the same order of operations, so the two give the same bits (the sums excepted: here 16
-// running sums per row, added in a fixed order). Short rows are moved in vectors of 8 floats,
-// which every x86-64 and ARM compiles well, so one build serves every CPU.
+// max-pooling forward and back, and BP3's sums. Each does the operations of ConvolutionBatch's
+// Swift loop in the same order, so the two give the same bits. Short rows go in vectors of 8
+// floats; the loops (ConvolutionBodies.h) are compiled for each instruction set, the caller
+// naming which.
 #include "BackpropKernels.h"
+
+// Every operation here is a plain add, multiply or compare, never fused: the same bits on every
+// instruction set.
+#pragma clang fp contract(off)
 
 typedef float bp_f8 __attribute__((vector_size(32), aligned(4)));
 
@@ -38,18 +42,6 @@ static inline void bp_add_row(float *restrict target, const float *restrict sour
                         ptrdiff_t to = ((ptrdiff_t)(d * k + p) * k + q) * n + e * positions + (ptrdiff_t)i * ow; \
                         ROW;                                                                       \
                     }
-
-__attribute__((no_builtin("memcpy")))
-void bp_unfold(const bp_images *s, const float *restrict input, float *restrict columns) {
-    BP_FOR_EACH_UNFOLDED_ROW(bp_copy_row(columns + to, input + from, ow))
-}
-
-void bp_fold(const bp_images *s, const float *restrict columns, float *restrict g) {
-    for (int d = 0; d < s->depth; d++)
-        for (int e = 0; e < s->examples; e++)
-            for (ptrdiff_t v = 0; v < (ptrdiff_t)s->height * s->width; v++) g[d * s->map + e * s->example + v] = 0;
-    BP_FOR_EACH_UNFOLDED_ROW(bp_add_row(g + from, columns + to, ow))
-}
 
 typedef int32_t bp_i8 __attribute__((vector_size(32), aligned(4)));
 
@@ -127,69 +119,52 @@ static inline void bp_max_pool_2(const bp_images *s, const float *restrict input
         }
 }
 
-void bp_max_pool(const bp_images *s, const float *restrict input, const float *restrict bias, int activation,
-                 float *restrict output, ptrdiff_t out_map, ptrdiff_t out_example, ptrdiff_t out_position,
-                 int32_t *restrict argmax, float *restrict sigma_prime) {
-    const int mode = bias ? activation : 0;
-    if (s->kernel == 2) {
-        if (mode == BP_RELU) return bp_max_pool_2(s, input, bias, BP_RELU, output, out_map, out_example, out_position, argmax, sigma_prime);
-        if (mode == BP_LINEAR) return bp_max_pool_2(s, input, bias, BP_LINEAR, output, out_map, out_example, out_position, argmax, sigma_prime);
-        return bp_max_pool_2(s, input, NULL, 0, output, out_map, out_example, out_position, argmax, NULL);
-    }
-    const int size = s->kernel, oh = s->height / size, ow = s->width / size, w = s->width;
-    for (int c = 0; c < s->depth; c++)
-        for (int e = 0; e < s->examples; e++) {
-            const ptrdiff_t base = c * s->map + e * s->example;
-            const float *restrict x = input + base;
-            const float b = mode ? bias[c] : 0;
-            for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j++) {
-                    ptrdiff_t best = (ptrdiff_t)i * size * w + j * size;
-                    float top = mode ? x[best] + b : x[best];
-                    for (int p = 0; p < size; p++)
-                        for (int q = 0; q < size; q++) {
-                            ptrdiff_t at = (ptrdiff_t)(i * size + p) * w + j * size + q;
-                            float candidate = mode ? x[at] + b : x[at];
-                            if (candidate > top) best = at, top = candidate;
-                        }
-                    ptrdiff_t o = c * out_map + e * out_example + ((ptrdiff_t)i * ow + j) * out_position;
-                    output[o] = BP_POOL_VALUE(mode, top);
-                    argmax[o] = (int32_t)(base + best);
-                    if (mode) sigma_prime[o] = BP_POOL_SLOPE(mode, top);
-                }
-        }
+#define NAME(x) x##_portable
+#include "ConvolutionBodies.h"
+#undef NAME
+
+#if defined(__x86_64__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#define NAME(x) x##_avx2
+#include "ConvolutionBodies.h"
+#undef NAME
+#pragma clang attribute pop
+
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl"))), apply_to = function)
+#define NAME(x) x##_avx512
+#include "ConvolutionBodies.h"
+#undef NAME
+#pragma clang attribute pop
+
+/// Calls the copy of `name` for instruction set `isa` (one the CPU supports).
+#define BP_DISPATCH(isa, name, ...)                                                                 \
+    do {                                                                                            \
+        if ((isa) == BP_AVX512) return name##_avx512(__VA_ARGS__);                                  \
+        if ((isa) == BP_AVX2) return name##_avx2(__VA_ARGS__);                                      \
+        return name##_portable(__VA_ARGS__);                                                        \
+    } while (0)
+#else
+#define BP_DISPATCH(isa, name, ...) return name##_portable(__VA_ARGS__)
+#endif
+
+void bp_unfold(int isa, const bp_images *s, const float *input, float *columns) {
+    BP_DISPATCH(isa, bp_unfold, s, input, columns);
 }
 
-void bp_max_pool_back(const bp_images *s, const float *restrict delta, ptrdiff_t out_map, ptrdiff_t out_example,
-                      ptrdiff_t out_position, const int32_t *restrict argmax, const float *restrict sigma_prime,
-                      int sigma_at_output, float *restrict g) {
-    const int size = s->kernel, oh = s->height / size, ow = s->width / size;
-    for (int c = 0; c < s->depth; c++)
-        for (int e = 0; e < s->examples; e++) {
-            float *restrict x = g + c * s->map + e * s->example;
-            for (ptrdiff_t v = 0; v < (ptrdiff_t)s->height * s->width; v++) x[v] = 0;
-            for (ptrdiff_t window = 0; window < (ptrdiff_t)oh * ow; window++) {
-                ptrdiff_t o = c * out_map + e * out_example + window * out_position;
-                // As the Swift path: δ added to a zero, then times σ′.
-                float value = 0.0f + delta[o];
-                if (sigma_prime) value *= sigma_prime[sigma_at_output ? o : argmax[o]];
-                g[argmax[o]] = value;
-            }
-        }
+void bp_fold(int isa, const bp_images *s, const float *columns, float *g) {
+    BP_DISPATCH(isa, bp_fold, s, columns, g);
 }
 
-void bp_sum_rows(const float *restrict matrix, int rows, ptrdiff_t columns, float *restrict sums) {
-    for (int r = 0; r < rows; r++) {
-        const float *restrict row = matrix + r * columns;
-        bp_f8 low = {0}, high = {0};
-        ptrdiff_t j = 0;
-        for (; j + 16 <= columns; j += 16) {
-            low += *(const bp_f8 *)(row + j);
-            high += *(const bp_f8 *)(row + j + 8);
-        }
-        float sum = 0;
-        for (int lane = 0; lane < 8; lane++) sum += low[lane] + high[lane];
-        for (; j < columns; j++) sum += row[j];
-        sums[r] = sum;
-    }
+void bp_max_pool(int isa, const bp_images *s, const float *input, const float *bias, int activation, float *output,
+                 ptrdiff_t out_map, ptrdiff_t out_example, ptrdiff_t out_position, int32_t *argmax, float *sigma_prime) {
+    BP_DISPATCH(isa, bp_max_pool, s, input, bias, activation, output, out_map, out_example, out_position, argmax, sigma_prime);
+}
+
+void bp_max_pool_back(int isa, const bp_images *s, const float *delta, ptrdiff_t out_map, ptrdiff_t out_example,
+                      ptrdiff_t out_position, const int32_t *argmax, const float *sigma_prime, int sigma_at_output, float *g) {
+    BP_DISPATCH(isa, bp_max_pool_back, s, delta, out_map, out_example, out_position, argmax, sigma_prime, sigma_at_output, g);
+}
+
+void bp_sum_rows(int isa, const float *matrix, int rows, ptrdiff_t columns, float *sums) {
+    BP_DISPATCH(isa, bp_sum_rows, matrix, rows, columns, sums);
 }

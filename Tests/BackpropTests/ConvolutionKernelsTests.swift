@@ -1,10 +1,11 @@
 @testable import Backprop
+import BackpropKernels
 import Testing
 
 /// The convolutional engine's C loops (im2col, col2im, max-pooling with the bias and ReLU or
 /// linear σ applied once per window, BP3's sums) against its Swift loops, in Float: the same
 /// steps must give the same weights, bit for bit, since both do the same operations in the same
-/// order.
+/// order, on every instruction set the CPU has.
 @Suite("Convolution kernels in C equal the Swift loops")
 struct ConvolutionKernelsTests {
     /// A chapter-6-like network over 1×28×28 images: conv 5×5 (ReLU, so pooling applies it) →
@@ -39,12 +40,12 @@ struct ConvolutionKernelsTests {
     /// `network` after steps of `batch` examples (the last of what is left of 23), with the C
     /// loops or the Swift ones, or on the reference path.
     static func trained(_ network: Network<Float>, on data: LabelledData, kernels: Bool, dropout: Double, batch: Int = 10,
-                        reference: Bool = false) -> Network<Float> {
+                        reference: Bool = false, isa: Int32 = bp_best_isa()) -> Network<Float> {
         var network = network
         var optimizer = Optimizer<Float>(eta: 0.1, regularization: .l2(lambda: 1), trainingSetSize: 23, momentum: 0.5, dropout: dropout,
                                          for: network, dropoutSeed: 3)
         let prepared: any PreparedNetwork<Float> = reference ? Engine.reference.prepare(network, optimizer: optimizer, capacity: batch)
-            : ConvolutionPath(network, optimizer: optimizer, capacity: batch, threads: 2, kernels: kernels)!
+            : ConvolutionPath(network, optimizer: optimizer, capacity: batch, threads: 2, kernels: kernels, isa: isa)!
         let order = Array((0..<23).reversed())
         for start in stride(from: 0, to: 23, by: batch) {
             #expect(prepared.step(on: data, indices: order[start..<min(start + batch, 23)], next: [], optimizer: &optimizer))
@@ -60,31 +61,34 @@ struct ConvolutionKernelsTests {
         }
     }
 
+    /// The instruction sets this CPU can run: portable, and AVX2 and AVX-512 where it has them.
+    static var instructionSets: [Int32] { (0...bp_cpu_isa()).map { $0 } }
+
     @Test("Steps give the same bits: ReLU and linear pooled at once, sigmoid and tanh before pooling, windows of 2 and 3",
-          arguments: [-1, 0, 1, 2])
-    func stepsAreEqual(shape: Int) {
+          arguments: [-1, 0, 1, 2], instructionSets)
+    func stepsAreEqual(shape: Int, isa: Int32) {
         let start = shape < 0 ? Self.wideNetwork() : ConvolutionPathTests.network(shape)
         let data = shape < 0 ? Self.wideData() : ConvolutionPathTests.data()
-        let withKernels = Self.trained(start, on: data, kernels: true, dropout: 0)
+        let withKernels = Self.trained(start, on: data, kernels: true, dropout: 0, isa: isa)
         #expect(Self.differences(withKernels, start) > 0)
         #expect(Self.differences(withKernels, Self.trained(start, on: data, kernels: false, dropout: 0)) == 0)
     }
 
     @Test("Halves of more than a slab (8 and 4 examples) give the same bits, and the reference path's weights to a few 1e-5",
-          arguments: [-1, 0, 1])
-    func slabs(shape: Int) {
+          arguments: [-1, 0, 1], instructionSets)
+    func slabs(shape: Int, isa: Int32) {
         let start = shape < 0 ? Self.wideNetwork() : ConvolutionPathTests.network(shape)
         let data = shape < 0 ? Self.wideData() : ConvolutionPathTests.data()
-        let withKernels = Self.trained(start, on: data, kernels: true, dropout: 0, batch: 23)
+        let withKernels = Self.trained(start, on: data, kernels: true, dropout: 0, batch: 23, isa: isa)
         #expect(Self.differences(withKernels, Self.trained(start, on: data, kernels: false, dropout: 0, batch: 23)) == 0)
         ConvolutionPathTests.expectClose(withKernels, Self.trained(start, on: data, kernels: false, dropout: 0, batch: 23, reference: true),
                                          tolerance: 5e-5, "weights")
     }
 
-    @Test("With dropout on the dense layers' inputs, too")
-    func dropoutStepsAreEqual() {
+    @Test("With dropout on the dense layers' inputs, too", arguments: instructionSets)
+    func dropoutStepsAreEqual(isa: Int32) {
         let start = Self.wideNetwork(seed: 6), data = Self.wideData()
-        let withKernels = Self.trained(start, on: data, kernels: true, dropout: 0.5)
+        let withKernels = Self.trained(start, on: data, kernels: true, dropout: 0.5, isa: isa)
         #expect(Self.differences(withKernels, Self.trained(start, on: data, kernels: false, dropout: 0.5)) == 0)
     }
 

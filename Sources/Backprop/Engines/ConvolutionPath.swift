@@ -1,3 +1,4 @@
+import BackpropKernels
 import Foundation
 
 /// The batch engine for convolutional networks (convolutions and max-pooling, then dense
@@ -25,11 +26,12 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
 
     /// Nil unless the network is convolutions and max-pooling followed by dense layers (see
     /// ``BatchStage/stages(of:)``).
-    /// Whether the batches run the C loops around the products (Float; `false` for tests).
-    private let kernels: Bool
+    /// Whether the batches run the C loops around the products (Float; `false` for tests), and
+    /// for which instruction set.
+    private let kernels: Bool, isa: Int32
 
     init?(_ network: Network<Scalar>, optimizer: Optimizer<Scalar>?, capacity: Int, threads: Int = BLASBackend.threadCount,
-          kernels: Bool = true) {
+          kernels: Bool = true, isa: Int32 = bp_best_isa()) {
         guard let stages = BatchStage.stages(of: network) else { return nil }
         self.network = network
         self.stages = stages
@@ -37,6 +39,7 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
         output = OutputForm(last)
         self.threads = threads
         self.kernels = kernels
+        self.isa = isa
         func copy(_ values: [Scalar]) -> UnsafeMutablePointer<Scalar> {
             let p = UnsafeMutablePointer<Scalar>.allocate(capacity: max(values.count, 1))
             p.initialize(from: values, count: values.count)
@@ -56,7 +59,7 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
     }
 
     private func makeHalves(capacity: Int) -> [ConvolutionBatch<Scalar>] {
-        (0..<2).map { _ in ConvolutionBatch(stages: stages, classes: network.outputSize, capacity: capacity, kernels: kernels) }
+        (0..<2).map { _ in ConvolutionBatch(stages: stages, classes: network.outputSize, capacity: capacity, kernels: kernels, isa: isa) }
     }
 
     /// Loads the two halves of `indices`, calls `loaded` with each in turn on this thread, and

@@ -98,10 +98,11 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     /// 0 for a dropped value, 1/(1 − rate) for a kept one, as ``drawMasks(rate:generator:)`` drew them.
     let masks: [UnsafeMutablePointer<Scalar>?]
     private var owned: [UnsafeMutableRawPointer] = []
-    /// Whether the C loops run (Float, and every offset fits the 32 bits of `argmax`).
-    let usesKernels: Bool
+    /// Whether the C loops run (Float, and every offset fits the 32 bits of `argmax`), and for
+    /// which instruction set.
+    let usesKernels: Bool, isa: Int32
 
-    init(stages: [BatchStage], classes: Int, capacity: Int, kernels: Bool = true) {
+    init(stages: [BatchStage], classes: Int, capacity: Int, kernels: Bool = true, isa: Int32 = bp_best_isa()) {
         var owned: [UnsafeMutableRawPointer] = []
         func buffer<T: Numeric>(_ count: Int) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
@@ -129,6 +130,7 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
         }
         self.owned = owned
         usesKernels = kernels && Scalar.self == Float.self && stages.allSatisfy { $0.input.count * capacity < Int(Int32.max) }
+        self.isa = min(isa, bp_cpu_isa())
     }
 
     deinit { for p in owned { p.deallocate() } }
@@ -202,10 +204,10 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
                     var shape = images(l, layout, kernel: size)
                     if poolingActivates(after: l - 1) {
                         let activation = stages[l - 1].activation == .relu ? BP_RELU : BP_LINEAR
-                        bp_max_pool(&shape, floats(z[l - 1]), floats(b[l - 1]), Int32(activation.rawValue), floats(a), to.map,
+                        bp_max_pool(isa, &shape, floats(z[l - 1]), floats(b[l - 1]), Int32(activation.rawValue), floats(a), to.map,
                                     to.example, to.position, argmax, floats(sigmaPrime[l]))
                     } else {
-                        bp_max_pool(&shape, floats(input), nil, 0, floats(a), to.map, to.example, to.position, argmax, nil)
+                        bp_max_pool(isa, &shape, floats(input), nil, 0, floats(a), to.map, to.example, to.position, argmax, nil)
                     }
                     continue
                 }
@@ -291,7 +293,7 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
                     var shape = images(l, layout, kernel: size)
                     let atOutput = poolingActivates(after: l - 1)
                     let sp = atOutput ? floats(sigmaPrime[l]) : stages[l - 1].weightCount > 0 ? floats(sigmaPrime[l - 1]) : nil
-                    bp_max_pool_back(&shape, floats(delta[l]), to.map, to.example, to.position, argmax[l], sp, atOutput ? 1 : 0,
+                    bp_max_pool_back(isa, &shape, floats(delta[l]), to.map, to.example, to.position, argmax[l], sp, atOutput ? 1 : 0,
                                      floats(delta[l - 1]))
                     continue
                 } else if l > 0 {
@@ -348,7 +350,7 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     private func unfold(_ input: UnsafePointer<Scalar>, _ layout: BatchLayout, layer l: Int, kernel k: Int, examples: Int) {
         if usesKernels {
             var shape = images(l, layout, kernel: k, examples: examples)
-            return bp_unfold(&shape, floats(input), floats(columns[l]))
+            return bp_unfold(isa, &shape, floats(input), floats(columns[l]))
         }
         let width = stages[l].output.width, stride = layout.position
         forEachUnfoldedRow(layout, layer: l, kernel: k, examples: examples) { offset, target in
@@ -366,7 +368,7 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     private func fold(into g: UnsafeMutablePointer<Scalar>, _ layout: BatchLayout, layer l: Int, kernel k: Int, examples: Int) {
         if usesKernels {
             var shape = images(l, layout, kernel: k, examples: examples)
-            return bp_fold(&shape, floats(columns[l]), floats(g))
+            return bp_fold(isa, &shape, floats(columns[l]), floats(g))
         }
         let width = stages[l].output.width, stride = layout.position
         let from = stages[l].input
@@ -411,7 +413,7 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     /// BP3's sums of δ's rows: 16 running sums (column c to sum c mod 16) added in the C loop's
     /// order, then the columns past the last 16, so that the two paths give the same bits.
     private func sumRows(_ matrix: UnsafePointer<Scalar>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Scalar>) {
-        if usesKernels { return bp_sum_rows(floats(matrix), Int32(rows), columns, floats(sums)) }
+        if usesKernels { return bp_sum_rows(isa, floats(matrix), Int32(rows), columns, floats(sums)) }
         withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 16) { lanes in
             for r in 0..<rows {
                 let row = matrix + r * columns, whole = columns - columns % 16

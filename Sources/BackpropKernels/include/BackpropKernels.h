@@ -98,6 +98,9 @@ void bp_network_feedforward(bp_network *network, const bp_sparse_inputs *inputs,
 /// the best instruction set the CPU has: the sigmoid layers of the matrix path (Float).
 void bp_sigmoid_with_bias(float *z, float bias, float *a, float *sigma_prime, ptrdiff_t n);
 
+/// The convolutional engine's loops around its products (Float). Each takes the instruction set
+/// to run (a bp_isa the CPU supports, e.g. bp_best_isa()); every one gives the same bits.
+///
 /// A stack of images for a batch of examples as the convolutional engine lays it out: value
 /// (map d, example e, row y, column x) at d·map + e·example + y·width + x; `kernel` is the
 /// convolution's kernel side or the pooling window's.
@@ -108,11 +111,11 @@ typedef struct bp_images {
 
 /// im2col: row (d·k + p)·k + q, column e·positions + i·width′ + j of `columns` (positions =
 /// height′·width′, the output's) gets input (d, i + p, j + q) of example e.
-void bp_unfold(const bp_images *shape, const float *input, float *columns);
+void bp_unfold(int isa, const bp_images *shape, const float *input, float *columns);
 
 /// col2im: zeroes `g` (laid out as the input) and adds each value of `columns` to the input
 /// position bp_unfold took it from.
-void bp_fold(const bp_images *shape, const float *columns, float *g);
+void bp_fold(int isa, const bp_images *shape, const float *columns, float *g);
 
 /// Max-pooling over kernel × kernel windows: each window's largest value (the first in row-major
 /// order on a tie) to output (d, e, window) at d·out_map + e·out_example + window·out_position,
@@ -120,18 +123,18 @@ void bp_fold(const bp_images *shape, const float *columns, float *g);
 /// windows are of input + bias, and the output is σ of the largest, `activation` BP_RELU or
 /// BP_LINEAR, with σ′ there to the output's place of `sigma_prime`: the same as pooling σ(input +
 /// bias), since σ does not decrease, but σ runs once per window.
-void bp_max_pool(const bp_images *shape, const float *input, const float *bias, int activation, float *output,
+void bp_max_pool(int isa, const bp_images *shape, const float *input, const float *bias, int activation, float *output,
                  ptrdiff_t out_map, ptrdiff_t out_example, ptrdiff_t out_position, int32_t *argmax, float *sigma_prime);
 
 /// Max-pooling's BP2: `g` (laid out as the input) is 0 but at each window's maximum, which gets
 /// the window's δ, times `sigma_prime` unless it is NULL: at the output's place if
 /// `sigma_at_output`, at the maximum's otherwise.
-void bp_max_pool_back(const bp_images *shape, const float *delta, ptrdiff_t out_map, ptrdiff_t out_example,
+void bp_max_pool_back(int isa, const bp_images *shape, const float *delta, ptrdiff_t out_map, ptrdiff_t out_example,
                       ptrdiff_t out_position, const int32_t *argmax, const float *sigma_prime, int sigma_at_output,
                       float *g);
 
 /// sums[r] = the sum of row r of a rows × columns matrix (16 running sums, added in a fixed order).
-void bp_sum_rows(const float *matrix, int rows, ptrdiff_t columns, float *sums);
+void bp_sum_rows(int isa, const float *matrix, int rows, ptrdiff_t columns, float *sums);
 
 #ifdef __cplusplus
 }

@@ -62,52 +62,75 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
         (0..<2).map { _ in ConvolutionBatch(stages: stages, classes: network.outputSize, capacity: capacity, kernels: kernels, isa: isa) }
     }
 
-    /// Loads the two halves of `indices`, calls `loaded` with each in turn on this thread, and
-    /// runs `body` on each, on two threads when allowed.
+    /// Cuts `indices` in two halves, calls `counted` with each in turn on this thread once it
+    /// knows its count, then loads each and runs `body` on it, on two threads when allowed.
     private func runHalves(_ halves: [ConvolutionBatch<Scalar>], _ data: LabelledData, _ indices: ArraySlice<Int>,
-                           loaded: (ConvolutionBatch<Scalar>) -> Void = { _ in },
+                           counted: (ConvolutionBatch<Scalar>) -> Void = { _ in },
                            _ body: @escaping @Sendable (ConvolutionBatch<Scalar>) -> Void) -> Int {
         let middle = indices.startIndex + (indices.count + 1) / 2
         let parts = [indices[..<middle], indices[middle...]].filter { !$0.isEmpty }
         for (half, part) in zip(halves, parts) {
-            half.load(data, indices: part)
-            loaded(half)
+            half.count = part.count
+            counted(half)
         }
-        if parts.count > 1, threads > 1 {
-            BLASBackend.threadCount = 1
-            DispatchQueue.concurrentPerform(iterations: parts.count) { body(halves[$0]) }
-            BLASBackend.threadCount = threads
-        } else {
-            for half in halves.prefix(parts.count) { body(half) }
+        inParallel(parts.count) { i in
+            halves[i].load(data, indices: parts[i])
+            body(halves[i])
         }
         return parts.count
+    }
+
+    /// Runs `body(0 ..< count)` on two threads when allowed (BLAS then runs one thread in each).
+    private func inParallel(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        if count > 1, threads > 1 {
+            BLASBackend.threadCount = 1
+            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+            BLASBackend.threadCount = threads
+        } else {
+            for i in 0..<count { body(i) }
+        }
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func step(on data: LabelledData, indices: ArraySlice<Int>, next _: ArraySlice<Int>,
               optimizer: inout Optimizer<Scalar>) -> Bool {
-        let finite = backpropagateHalves(data, indices, optimizer: &optimizer)
-        update(&optimizer, examples: indices.count) { (self.halves[0].nablaW[$0], self.halves[0].nablaB[$0]) }
+        let (finite, used) = backpropagateHalves(data, indices, optimizer: &optimizer)
+        // The halves' sum and the step, element by element, half of every layer on each thread.
+        nonisolated(unsafe) let sums = halves.prefix(used).map { ($0.nablaW, $0.nablaB) }, (w, b, vw, vb) = (w, b, vw, vb)
+        let descent = optimizer, m = indices.count, stages = stages
+        inParallel(2) { part in
+            for (l, stage) in stages.enumerated() where stage.weightCount > 0 {
+                for (p, v, count, decays, kind) in [(w[l], vw?[l], stage.weightCount, true, 0), (b[l], vb?[l], stage.biasCount, false, 1)] {
+                    let range = count * part / 2 ..< count * (part + 1) / 2
+                    let g = (kind == 0 ? sums[0].0[l] : sums[0].1[l]) + range.lowerBound
+                    if used > 1 {
+                        let h = (kind == 0 ? sums[1].0[l] : sums[1].1[l]) + range.lowerBound
+                        for i in 0..<range.count { g[i] += h[i] }
+                    }
+                    descent.descend(p + range.lowerBound, velocity: v.map { $0 + range.lowerBound }, gradient: g, count: range.count,
+                                    examples: m, decays: decays)
+                }
+            }
+        }
         return finite
     }
 
-    /// The forward and backward passes of both halves of `indices`, with `optimizer`'s dropout,
-    /// their gradient sums added into the first's; whether every output was finite.
+    /// The forward and backward passes of both halves of `indices`, with `optimizer`'s dropout;
+    /// whether every output was finite, and how many halves ran.
     private func backpropagateHalves(_ data: LabelledData, _ indices: ArraySlice<Int>,
-                                     optimizer: inout Optimizer<Scalar>) -> Bool {
+                                     optimizer: inout Optimizer<Scalar>) -> (finite: Bool, used: Int) {
         if (indices.count + 1) / 2 > halves[0].capacity { halves = makeHalves(capacity: (indices.count + 1) / 2) }
         nonisolated(unsafe) let weights = w, biases = b
         let cost = network.cost, output = self.output, masked = optimizer.dropout > 0, rate = optimizer.stepDropout
         // The masks are drawn here, half after half, so that they do not depend on the threads.
-        let used = runHalves(halves, data, indices, loaded: { half in
+        let used = runHalves(halves, data, indices, counted: { half in
             if masked { half.drawMasks(rate: rate, generator: &optimizer.dropoutGenerator) }
         }) { half in
             half.feedforward(weights: weights, biases: biases, masked: masked)
             half.backpropagate(weights: weights, cost: cost, output: output, masked: masked)
         }
-        addHalves(used)
-        return halves.prefix(used).allSatisfy(\.outputIsFinite)
+        return (halves.prefix(used).allSatisfy(\.outputIsFinite), used)
     }
 
     /// The sum over the mini-batch is the first half's plus the second's, left in the first's.
@@ -197,7 +220,8 @@ extension ConvolutionPath: GradientSumming {
 
     func gradientSum(on data: LabelledData, indices: ArraySlice<Int>, into gradient: UnsafeMutablePointer<Scalar>) -> Bool {
         var withoutDropout = Optimizer<Scalar>(eta: 1)
-        let finite = backpropagateHalves(data, indices, optimizer: &withoutDropout)
+        let (finite, used) = backpropagateHalves(data, indices, optimizer: &withoutDropout)
+        addHalves(used)
         var offset = 0
         for (l, stage) in stages.enumerated() where stage.weightCount > 0 {
             (gradient + offset).update(from: halves[0].nablaW[l], count: stage.weightCount)

@@ -78,8 +78,8 @@ struct BatchLayout {
 final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     let stages: [BatchStage]
     let capacity: Int
-    /// The examples loaded.
-    private(set) var count = 0
+    /// The examples loaded (set ahead of ``load(_:indices:)`` when masks are drawn first).
+    var count = 0
     /// The inputs in [0, 1], one row per example; the one-hot targets, one column per example.
     let x: UnsafeMutablePointer<Scalar>, y: UnsafeMutablePointer<Scalar>
     /// zˡ, aˡ, σ′(zˡ) and δˡ of each layer (a pooling layer's z is its a).

@@ -167,7 +167,8 @@ struct LearningBetterTests {
     @Test("A run saved after k epochs and resumed equals one never interrupted, bit for bit",
           arguments: [StochasticGradientDescent(epochs: 4, miniBatchSize: 7, eta: 0.5),
                       StochasticGradientDescent(epochs: 4, miniBatchSize: 7, eta: 0.5, regularization: .l2(lambda: 2),
-                                                momentum: 0.8, dropout: 0.3, halveEtaAfter: 1)])
+                                                momentum: 0.8, dropout: 0.3, halveEtaAfter: 1),
+                      StochasticGradientDescent(epochs: 4, miniBatchSize: 7, eta: 0.5, momentum: 0.5, etaSchedule: .oneCycle)])
     func resume(sgd: StochasticGradientDescent) throws {
         let data = halves(count: 100, seed: 5), evaluation = halves(count: 30, seed: 6)
         var generator = SeededGenerator(seed: 7)

@@ -50,11 +50,12 @@ struct RobustnessCommandTests {
         #expect(resumed.stdout.contains("Epoch 3:"))
     }
 
-    @Test("A run interrupted mid-epoch and resumed ends with the same weights as one never interrupted")
-    func interruptedEqualsUninterrupted() throws {
+    @Test("A run interrupted mid-epoch and resumed ends with the same weights as one never interrupted",
+          arguments: [["--momentum", "0.5"], ["--eta-schedule", "one-cycle", "--initialization", "he"]])
+    func interruptedEqualsUninterrupted(settings: [String]) throws {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let arguments = ["train", "--layers", "784,100,10", "--epochs", "3", "--seed", "4", "--momentum", "0.5"]
+        let arguments = ["train", "--layers", "784,100,10", "--epochs", "3", "--seed", "4"] + settings
         let whole = try runBackprop(arguments + ["--save", directory + "/whole.json"])
         #expect(whole.status == 0)
         let (process, output) = try startBackprop(arguments + ["--checkpoint", directory + "/checkpoint.json"])

@@ -89,6 +89,22 @@ struct TrainKeepsWorkTests {
         #expect(try network(checkpoint) == network(directory + "/whole.json"))
     }
 
+    @Test("A run whose η follows a schedule over its epochs keeps them on --resume and keeps its schedule")
+    func resumeScheduled() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let checkpoint = directory + "/checkpoint.json"
+        let run = try runBackprop(small + ["--epochs", "2", "--eta-schedule", "linear", "--checkpoint", checkpoint])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("η schedule linear"), "\(run.stdout)")
+        for (options, message) in [(["--epochs", "3"], "sets η by --eta-schedule linear over its 2 epochs"),
+                                   (["--eta-schedule", "one-cycle"], "--eta-schedule one-cycle (saved: linear)")] {
+            let result = try runBackprop(["train", "--resume", checkpoint] + options, environment: ["MNIST_DIR": "/nonexistent"])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+        }
+    }
+
     @Test("A resumed run is held to its saved settings before any data is read: --keep best and --plot need its evaluation")
     func resumeChecksSavedRun() throws {
         let directory = try scratchDirectory()

@@ -41,6 +41,7 @@ struct TrainRefusalTests {
         (["--evaluate-on", "none", "--monitor", "evaluation-cost"], "need evaluation images"),
         (["--evaluate-on", "none", "--plot", "curves.svg"], "--plot: nothing to draw"),
         (["--evaluate-on", "none", "--keep", "best"], "--keep best"),
+        (["--eta-schedule", "linear", "--halve-eta-after", "2"], "leave out --halve-eta-after"),
     ])
     func silentAdjustments(arguments: [String], message: String) throws {
         let result = try runBackprop(["train"] + arguments, environment: ["MNIST_DIR": "/nonexistent"])
@@ -62,7 +63,7 @@ struct TrainRefusalTests {
         #expect(!result.stdout.contains("standardNormal"))
         #expect(!result.stdout.contains("crossEntropy"))
         #expect(result.stdout.contains("(default: standard-normal)"))
-        for value in ["cross-entropy", "log-likelihood", "scaled-normal", "relu", "validation", "halve", "best"] {
+        for value in ["cross-entropy", "log-likelihood", "scaled-normal", "he", "uniform", "one-cycle", "relu", "validation", "halve", "best"] {
             let line = result.stdout.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(value + " ") }
             let parts = line.map { $0.components(separatedBy: " - ") } ?? []
             #expect(parts.count == 2 && !parts[1].trimmingCharacters(in: .whitespaces).isEmpty, "no description for \(value)")

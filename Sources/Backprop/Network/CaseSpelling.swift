@@ -1,4 +1,4 @@
-/// Names of the closed sets (``Cost``, ``Activation``, ``WeightInitializer``) as people write them.
+/// Names of the closed sets (``Cost``, ``Activation``, ``WeightInitializer``, ``EtaSchedule``) as people write them.
 ///
 /// backprop's model files hold the Swift case name ("crossEntropy"); the command line and the
 /// safetensors metadata spell the same case with hyphens ("cross-entropy"). Costs and
@@ -9,6 +9,7 @@ public protocol HyphenatedCaseNames: RawRepresentable, CaseIterable where RawVal
 extension Cost: HyphenatedCaseNames {}
 extension Activation: HyphenatedCaseNames {}
 extension WeightInitializer: HyphenatedCaseNames {}
+extension EtaSchedule: HyphenatedCaseNames {}
 
 extension HyphenatedCaseNames {
     /// The case name with each capital letter turned into a hyphen and the lower-case letter:

@@ -3,7 +3,7 @@
 /// with the generator that draws its masks.
 ///
 /// The one owner of η while a run trains. A schedule or the command line asks it to change
-/// (``halveEta()``); engines read it at each step.
+/// (``halveEta()``, ``follow(_:eta:at:)``); engines read it at each step.
 public struct Optimizer<Scalar: BLASScalar>: Equatable, Sendable {
     /// η now.
     public private(set) var eta: Double
@@ -43,6 +43,9 @@ public struct Optimizer<Scalar: BLASScalar>: Equatable, Sendable {
 
     /// Halves η: the learning-rate schedule's step, and a diverged run's second chance.
     public mutating func halveEta() { eta /= 2 }
+
+    /// Sets η to what `schedule` gives the initial η₀ `eta` at share `t` of the run.
+    public mutating func follow(_ schedule: EtaSchedule, eta: Double, at t: Double) { self.eta = schedule.eta(eta, at: t) }
 
     /// η in the network's precision, as the step uses it.
     var stepEta: Scalar { Scalar(eta) }

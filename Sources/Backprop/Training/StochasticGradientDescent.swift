@@ -19,6 +19,9 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
     /// Halve η each time evaluation accuracy has not improved for this many epochs, and stop
     /// once η has fallen to η₀/128. Nil keeps η constant.
     public var halveEtaAfter: Int?
+    /// Sets η at every step from η₀ and the share of the run done. Nil keeps η constant (but for
+    /// ``halveEtaAfter``).
+    public var etaSchedule: EtaSchedule?
     /// Stop after this many epochs without improvement in evaluation accuracy. Nil never stops early.
     public var earlyStoppingPatience: Int?
     /// What to measure after each epoch.
@@ -27,13 +30,13 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
     /// The names model files use.
     private enum CodingKeys: String, CodingKey {
         case epochs, miniBatchSize, eta = "learningRate", regularization, momentum, dropout
-        case halveEtaAfter = "halveLearningRateAfter", earlyStoppingPatience, monitoring
+        case halveEtaAfter = "halveLearningRateAfter", etaSchedule = "learningRateSchedule", earlyStoppingPatience, monitoring
     }
 
     /// The book's chapter 1 settings are 30 epochs, mini-batches of 10 and η = 3.0.
     public init(epochs: Int = 30, miniBatchSize: Int = 10, eta: Double = 3.0,
                 regularization: Regularization = .none, momentum: Double = 0, dropout: Double = 0,
-                halveEtaAfter: Int? = nil, earlyStoppingPatience: Int? = nil,
+                halveEtaAfter: Int? = nil, etaSchedule: EtaSchedule? = nil, earlyStoppingPatience: Int? = nil,
                 monitoring: Monitoring = .evaluationAccuracy) {
         self.epochs = epochs
         self.miniBatchSize = miniBatchSize
@@ -42,6 +45,7 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
         self.momentum = momentum
         self.dropout = dropout
         self.halveEtaAfter = halveEtaAfter
+        self.etaSchedule = etaSchedule
         self.earlyStoppingPatience = earlyStoppingPatience
         self.monitoring = monitoring
     }
@@ -88,6 +92,9 @@ public struct StochasticGradientDescent: Equatable, Codable, Sendable {
         guard dropout >= 0, dropout < 1 else { throw .invalidSetting("dropout must be in [0, 1), got \(dropout)") }
         if dropout > 0 && network.layers.count < 2 {
             throw .invalidSetting("dropout needs a hidden layer to drop neurons from")
+        }
+        if etaSchedule != nil, halveEtaAfter != nil {
+            throw .invalidSetting("a learning-rate schedule sets η at every step; it cannot also halve η on plateaus")
         }
         for patience in [halveEtaAfter, earlyStoppingPatience].compactMap({ $0 }) {
             guard patience > 0 else { throw .invalidSetting("a patience in epochs must be positive, got \(patience)") }

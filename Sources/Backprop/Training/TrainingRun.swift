@@ -182,9 +182,12 @@ public struct TrainingRun<Scalar: BLASScalar>: Equatable, Sendable {
         // weights × examples (forward pass, BP2 and BP4 each do that many multiply-adds), so that
         // a slow epoch still reports every few hundredths of a second.
         let reportEvery = max(1, min(order.count / m / 100, 100_000_000 / max(1, m * network.parameterCount)))
-        let order = order
+        let order = order, schedule = configuration.etaSchedule, eta = configuration.eta
+        let runLength = Double(configuration.epochs * order.count), epochStart = epoch * order.count
         return Self.forEachMiniBatch(of: order, size: m, reportEvery: reportEvery, from: start, epoch: epoch,
                                      shouldStop: shouldStop, progress: progress) { indices in
+            // The slice's start is its position in the epoch's order: the examples done before it.
+            if let schedule { optimizer.follow(schedule, eta: eta, at: Double(epochStart + indices.startIndex) / runLength) }
             if let split { return split.step(split.network, data, indices, &optimizer) }
             let next = order[indices.endIndex ..< min(indices.endIndex + m, order.count)]
             return prepared.step(on: data, indices: indices, next: next, optimizer: &optimizer)

@@ -26,7 +26,7 @@ extension Train {
         let sgd = StochasticGradientDescent(
             epochs: learning.epochCount, miniBatchSize: learning.miniBatch, eta: learning.etaValue,
             regularization: options.regularizationValue, momentum: options.momentumValue, dropout: options.dropoutValue,
-            halveEtaAfter: options.halveEtaAfter, earlyStoppingPatience: options.earlyStopping,
+            halveEtaAfter: options.halveEtaAfter, etaSchedule: options.etaSchedule, earlyStoppingPatience: options.earlyStopping,
             monitoring: try options.monitoring())
         let run = try TrainingRun(network: network, configuration: sgd,
                                   trainingData: TrainingDataOptions.trainingData(mnist, settings),
@@ -51,6 +51,10 @@ extension Train {
         guard changes.isEmpty else {
             throw ValidationError("--resume \(path) continues the run with its saved settings, which these options would change: "
                                   + changes.joined(separator: ", ") + ". Leave them out; only --epochs may change, to extend the run.")
+        }
+        if let schedule = run.configuration.etaSchedule, let epochs = learning.epochs, epochs != run.configuration.epochs {
+            throw ValidationError("--epochs \(epochs): the run in \(path) sets η by --eta-schedule \(schedule.defaultValueDescription) "
+                                  + "over its \(run.configuration.epochs) epochs, which cannot change")
         }
         if let epochs = learning.epochs, epochs < run.nextEpoch {
             throw ValidationError("--epochs \(epochs): the run in \(path) has already done \(run.nextEpoch) epochs")
@@ -112,6 +116,9 @@ extension Train {
         compare("--momentum", options.momentum, sgd.momentum)
         compare("--dropout", options.dropout, sgd.dropout)
         compare("--halve-eta-after", options.halveEtaAfter, sgd.halveEtaAfter ?? 0)
+        if let given = options.etaSchedule, given != sgd.etaSchedule {
+            changes.append("--eta-schedule \(given.defaultValueDescription) (saved: \(sgd.etaSchedule?.defaultValueDescription ?? "none"))")
+        }
         compare("--early-stopping", options.earlyStopping, sgd.earlyStoppingPatience ?? 0)
         if options.monitor != nil, let given = try? options.monitoring() {
             compare("--monitor", given, sgd.monitoring) { Self.describe($0) }
@@ -168,6 +175,7 @@ extension Train {
         parts.append("dropout \(sgd.dropout)")
         if run.optimizer.eta != sgd.eta { parts.append("η now \(run.optimizer.eta)") }
         if let n = sgd.halveEtaAfter { parts.append("η halved after \(n) epochs without improvement") }
+        if let schedule = sgd.etaSchedule { parts.append("η schedule \(schedule.defaultValueDescription)") }
         if let n = sgd.earlyStoppingPatience { parts.append("early stopping after \(n)") }
         parts.append("evaluate on " + settings.evaluationSet)
         // Only what can be measured: without evaluation images, nothing is measured on them.

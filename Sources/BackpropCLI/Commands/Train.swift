@@ -50,7 +50,7 @@ struct Train: ParsableCommand {
 
     @OptionGroup var outputs: TrainOutputOptions
 
-    @Option(help: ArgumentHelp("Continue the run saved in this checkpoint with its own settings and data; the result equals an uninterrupted run, bit for bit. Only --epochs may change it (to extend the run); other settings that differ from the saved run's are refused.", valueName: "file"))
+    @Option(help: ArgumentHelp("Continue the run saved in this checkpoint with its own settings and data; the result equals an uninterrupted run, bit for bit. Only --epochs may change it (to extend the run, unless --eta-schedule spreads η over its epochs); other settings that differ from the saved run's are refused.", valueName: "file"))
     var resume: String?
 
     enum DivergenceAction: String, ExpressibleByArgument, CaseIterable {

@@ -32,7 +32,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("σ for the output layer (default: as --activation); softmax goes with log-likelihood.", valueName: "name"))
     var outputActivation: Activation?
 
-    @Option(help: "Initial weights (default: standard-normal); biases are N(0, 1) either way.")
+    @Option(help: "Initial weights and biases (default: standard-normal).")
     var initialization: WeightInitializer?
 
     @Option(parsing: .unconditional, help: "λ, the regularization parameter; 0 is none (default: 0).")
@@ -49,6 +49,9 @@ struct TrainingOptions: ParsableArguments {
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Halve η each time evaluation accuracy has not improved for N epochs; stop at η/128.", valueName: "N"))
     var halveEtaAfter: Int?
+
+    @Option(help: "Set η at every mini-batch from --eta and the share of the run done (default: none, η constant); not with --halve-eta-after.")
+    var etaSchedule: EtaSchedule?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Stop after N epochs without improvement in evaluation accuracy.", valueName: "N"))
     var earlyStopping: Int?
@@ -72,6 +75,9 @@ struct TrainingOptions: ParsableArguments {
         guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
         for (name, value) in [("--halve-eta-after", halveEtaAfter), ("--early-stopping", earlyStopping)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1 epoch, got \(value)") }
+        }
+        if let etaSchedule, halveEtaAfter != nil {
+            throw ValidationError("--eta-schedule \(etaSchedule.defaultValueDescription) sets η at every step; leave out --halve-eta-after")
         }
         _ = try monitoring()
         guard hiddenActivation != .softmax else { throw ValidationError("--activation: softmax is for the output layer (--output-activation)") }

@@ -98,7 +98,8 @@ struct TrainKeepsWorkTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("η schedule linear"), "\(run.stdout)")
         for (options, message) in [(["--epochs", "3"], "sets η by --eta-schedule linear over its 2 epochs"),
-                                   (["--eta-schedule", "one-cycle"], "--eta-schedule one-cycle (saved: linear)")] {
+                                   (["--eta-schedule", "one-cycle"], "--eta-schedule one-cycle (saved: linear)"),
+                                   (["--on-divergence", "halve"], "halving it would change nothing")] {
             let result = try runBackprop(["train", "--resume", checkpoint] + options, environment: ["MNIST_DIR": "/nonexistent"])
             #expect(result.status == 2)
             #expect(result.stderr.contains(message), "\(result.stderr)")

@@ -42,6 +42,7 @@ struct TrainRefusalTests {
         (["--evaluate-on", "none", "--plot", "curves.svg"], "--plot: nothing to draw"),
         (["--evaluate-on", "none", "--keep", "best"], "--keep best"),
         (["--eta-schedule", "linear", "--halve-eta-after", "2"], "leave out --halve-eta-after"),
+        (["--eta-schedule", "linear", "--on-divergence", "halve"], "halving it would change nothing"),
     ])
     func silentAdjustments(arguments: [String], message: String) throws {
         let result = try runBackprop(["train"] + arguments, environment: ["MNIST_DIR": "/nonexistent"])

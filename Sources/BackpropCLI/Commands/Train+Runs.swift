@@ -52,6 +52,7 @@ extension Train {
             throw ValidationError("--resume \(path) continues the run with its saved settings, which these options would change: "
                                   + changes.joined(separator: ", ") + ". Leave them out; only --epochs may change, to extend the run.")
         }
+        try checkDivergenceAction(run.configuration.etaSchedule)
         if let schedule = run.configuration.etaSchedule, let epochs = learning.epochs, epochs != run.configuration.epochs {
             throw ValidationError("--epochs \(epochs): the run in \(path) sets η by --eta-schedule \(schedule.defaultValueDescription) "
                                   + "over its \(run.configuration.epochs) epochs, which cannot change")

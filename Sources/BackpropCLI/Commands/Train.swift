@@ -127,12 +127,21 @@ struct Train: ParsableCommand {
         }
     }
 
+    /// Refuses --on-divergence halve for a run whose η a schedule sets at every step, where halving would change nothing.
+    func checkDivergenceAction(_ schedule: EtaSchedule?) throws {
+        if let schedule, onDivergence == .halve {
+            throw ValidationError("--on-divergence halve: --eta-schedule \(schedule.defaultValueDescription) sets η at every step, "
+                                  + "so halving it would change nothing; start with a smaller --eta")
+        }
+    }
+
     /// Checks that concern the settings of a run that starts now (a resumed run has its own).
     func validateNewRun() throws {
         let evaluating = data.evaluationSet != .none
         if (options.halveEtaAfter != nil || options.earlyStopping != nil) && !evaluating {
             throw ValidationError("--halve-eta-after and --early-stopping watch evaluation accuracy: they need --evaluate-on test or validation")
         }
+        try checkDivergenceAction(options.etaSchedule)
         if options.dropoutValue > 0, engineOption.engine == .reference {
             throw ValidationError("--dropout: the per-example reference path (--engine reference) has no dropout masks")
         }

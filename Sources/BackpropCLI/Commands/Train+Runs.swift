@@ -140,17 +140,24 @@ extension Train {
         return result
     }
 
-    /// For networks whose epoch takes a while, an estimate timed on one mini-batch of a copy of
-    /// the run, before training starts.
+    /// For networks whose epoch takes a while, an estimate timed on a few mini-batches of a copy
+    /// of the run, before training starts: the quickest of the second to fourth, since the first
+    /// also pays for preparing the engine (several times a mini-batch for a convolutional net).
     func estimateEpochTime(_ run: TrainingRun<Float>, trainingData: LabelledData) {
         let sizes = run.network.layerSizes
         let multiplyAdds = zip(sizes, sizes.dropFirst()).map { $0 * $1 }.reduce(0, +) * trainingData.count
         guard multiplyAdds >= 20_000_000_000 else { return }  // under about a second per epoch
         var probe = run
         probe.examplesDoneInEpoch = nil
-        let seconds = ContinuousClock().measure {
-            _ = try? probe.runEpoch(on: trainingData, evaluatingOn: nil, shouldStop: { true })
-        }.inSeconds
+        let clock = ContinuousClock()
+        var stamps = [clock.now]
+        _ = try? probe.runEpoch(on: trainingData, evaluatingOn: nil, shouldStop: {
+            stamps.append(clock.now)
+            return stamps.count > 4
+        })
+        stamps.append(clock.now)
+        let gaps = zip(stamps.dropFirst(), stamps).map { ($0 - $1).inSeconds }
+        let seconds = gaps.count > 2 ? gaps.dropFirst().dropLast().min()! : gaps[0]
         let batches = (trainingData.count + run.configuration.miniBatchSize - 1) / run.configuration.miniBatchSize
         let epochSeconds = seconds * Double(batches)
         guard epochSeconds >= 5 else { return }

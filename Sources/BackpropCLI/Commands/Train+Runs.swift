@@ -163,7 +163,7 @@ extension Train {
         guard epochSeconds >= 5 else { return }
         let epochs = run.configuration.epochs - run.nextEpoch
         printLine("Estimate: about \(roughDuration(epochSeconds)) per epoch, \(roughDuration(epochSeconds * Double(epochs))) "
-                  + "for \(epochs == 1 ? "1 epoch" : "\(epochs) epochs") (one mini-batch took \(roughDuration(seconds)))")
+                  + "for \(epochs == 1 ? "1 epoch" : "\(epochs) epochs") (a mini-batch takes \(seconds < 0.1 ? String(format: "%.1f ms", seconds * 1000) : roughDuration(seconds)))")
     }
 
     /// The header: what is trained on what, then every setting of the run.

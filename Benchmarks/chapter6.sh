@@ -3,17 +3,20 @@
 # 40×5×5, pool 2, FC 100, softmax 10; η 0.03, λ 0.1, mini-batch 10) in backprop and in PyTorch on
 # the CPU, both on two threads, interleaved in one session, as ratios:
 #
-#  1. seconds per epoch: `backprop-benchmark chapter6` against Benchmarks/peers/pytorch_conv.py,
+#  1. seconds per epoch: `BackpropBenchmark chapter6` against Benchmarks/peers/pytorch_conv.py,
 #     alternated --rounds times on --training-size images (scaled to 50,000), with the share of
 #     the two-thread sgemm rate our epoch reaches;
 #  2. time to 99.0% test accuracy: `backprop train` with RECIPE (the book's, unless --recipe
 #     gives other train options, which may set their own --epochs, e.g. the fast recipe's
-#     "--lambda 0.1 --initialization he --eta 0.1 --eta-schedule one-cycle --epochs 2") against
+#     "--lambda 0.1 --initialization he --eta 0.15 --eta-schedule one-cycle --epochs 2") against
 #     PyTorch with the book's recipe, each until the first
 #     epoch at or above 99.0% (at most --epochs), its training seconds so far and its peak memory.
 #
 #   MNIST_DIR=../shared/data/mnist Benchmarks/chapter6.sh [--rounds 3] [--training-size 10000]
 #       [--epochs 8] [--recipe "--eta 0.03 --lambda 0.1"] [--skip-epochs] [--skip-target]
+#
+# --skip-epochs leaves out part 1, --skip-target part 2. It installs the system packages it needs
+# (scripts/install-dependencies) and PyTorch (pip) when missing, and builds the release products.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=3; size=10000; epochs=8; recipe="--eta 0.03 --lambda 0.1"; skip_epochs=0; skip_target=0
@@ -25,7 +28,8 @@ while [ $# -gt 0 ]; do
     --recipe) recipe="$2"; shift 2 ;;
     --skip-epochs) skip_epochs=1; shift ;;
     --skip-target) skip_target=1; shift ;;
-    *) echo "usage: Benchmarks/chapter6.sh [--rounds N] [--training-size N] [--epochs N] [--recipe OPTIONS] [--skip-epochs] [--skip-target]" >&2; exit 2 ;;
+    -h|--help) sed -n '2,19p' "$0" | cut -c3-; exit 0 ;;
+    *) echo "usage: MNIST_DIR=… Benchmarks/chapter6.sh [--rounds N (3)] [--training-size N (10000)] [--epochs N (8)] [--recipe OPTIONS] [--skip-epochs] [--skip-target]; --help explains" >&2; exit 2 ;;
   esac
 done
 : "${MNIST_DIR:?set MNIST_DIR to the folder with the MNIST files}"

@@ -1,11 +1,11 @@
 // Seconds per epoch of the book's networks, and the sgemm rate of the BLAS in use.
 //
-//   backprop-benchmark epoch --layers 784,30,10 --mini-batch-size 10 --epochs 5 --threads 1
-//   backprop-benchmark sgemm --size 2048 --threads 2
-//   backprop-benchmark load | evaluate [--engine blas]
-//   backprop-benchmark products [--layers 784,1000,1000,10] [--mini-batch-size 100] [--threads N]
-//   backprop-benchmark machine
-//   backprop-benchmark chapter6 [--epochs 1] [--training-size 50000] [--mini-batch-size 10] --threads 2
+//   BackpropBenchmark epoch --layers 784,30,10 --mini-batch-size 10 --epochs 5 --threads 1
+//   BackpropBenchmark sgemm --size 2048 --threads 2
+//   BackpropBenchmark load | evaluate [--engine blas]
+//   BackpropBenchmark products [--layers 784,1000,1000,10] [--mini-batch-size 100] [--threads N]
+//   BackpropBenchmark machine
+//   BackpropBenchmark chapter6 [--epochs 1] [--training-size 50000] [--mini-batch-size 10] --threads 2
 //
 // `--engine automatic` (the default) takes the best instruction set the CPU has, or the one
 // BACKPROP_ISA names (avx2, portable); `machine` says which, and the CPU's model.
@@ -40,7 +40,7 @@ func flopsPerExample(_ layers: [Int]) -> Double {
 }
 
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("backprop-benchmark: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("BackpropBenchmark: \(message)\n".utf8))
     exit(1)
 }
 
@@ -189,5 +189,5 @@ case "machine":
     print(#"{"impl":"machine","cpu":"\#(cpu)","kernels":"\#(Engine.best.rawValue)","cpu_best":"\#(Engine.supported.last!.rawValue)","backprop_isa":"\#(requested?.rawValue ?? "")"}"#)
 
 default:
-    fail("usage: backprop-benchmark epoch|chapter6|sgemm|load|evaluate|products|machine [--layers L] [--mini-batch-size M] [--epochs E] [--threads T] [--engine E] [--size N]")
+    fail("usage: BackpropBenchmark epoch|chapter6|sgemm|load|evaluate|products|machine [--layers L] [--mini-batch-size M] [--epochs E] [--threads T] [--engine E] [--size N]")
 }

@@ -6,6 +6,18 @@ import Pictures
 
 /// What `backprop train` writes, and how it keeps a trained network when a write fails.
 extension Train {
+    /// The options a checkpoint does not keep, to give again with --resume (" --threads 2 --save
+    /// conv.json"): the threads and the outputs.
+    var resumeOutputs: String {
+        let given: [(String, String?)] = [("--threads", threads > 1 ? String(threads) : nil), ("--save", outputs.save),
+                                          ("--save-network2", outputs.saveNetwork2), ("--save-safetensors", outputs.saveSafetensors),
+                                          ("--keep", outputs.keep == .best ? "best" : nil), ("--history", outputs.history),
+                                          ("--plot", outputs.plot)]
+        return given.compactMap { option, value in
+            value.map { " \(option) " + ($0.contains(where: { " '\"$\\".contains($0) }) ? "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" : $0) }
+        }.joined()
+    }
+
     /// Writes the checkpoint. A failure (a full disk) is reported and training goes on: the
     /// run is still in memory, and the previous checkpoint stays whole.
     @discardableResult
@@ -119,7 +131,7 @@ extension Train {
             var message = "Interrupted by \(Signals.name(signal)) in epoch \(epoch) after \(grouped(done)) of \(grouped(total)) images"
             if let checkpoint {
                 message += writeCheckpoint(run, settings: settings, to: checkpoint)
-                    ? "; the run is saved in \(checkpoint): continue with --resume \(checkpoint)"
+                    ? "; the run is saved in \(checkpoint): continue with --resume \(checkpoint)" + resumeOutputs
                     : "; the checkpoint could not be written, so nothing was saved"
             } else {
                 message += " (without --checkpoint nothing was saved)"

@@ -141,7 +141,7 @@ extension Train {
     }
 
     /// For networks whose epoch takes a while, an estimate timed on a few mini-batches of a copy
-    /// of the run, before training starts: the quickest of the second to fourth, since the first
+    /// of the run, before training starts: the median of the second to fourth, since the first
     /// also pays for preparing the engine (several times a mini-batch for a convolutional net).
     func estimateEpochTime(_ run: TrainingRun<Float>, trainingData: LabelledData) {
         let sizes = run.network.layerSizes
@@ -157,7 +157,8 @@ extension Train {
         })
         stamps.append(clock.now)
         let gaps = zip(stamps.dropFirst(), stamps).map { ($0 - $1).inSeconds }
-        let seconds = gaps.count > 2 ? gaps.dropFirst().dropLast().min()! : gaps[0]
+        let steady = gaps.dropFirst().dropLast().sorted()
+        let seconds = steady.isEmpty ? gaps[0] : steady[steady.count / 2]
         let batches = (trainingData.count + run.configuration.miniBatchSize - 1) / run.configuration.miniBatchSize
         let epochSeconds = seconds * Double(batches)
         guard epochSeconds >= 5 else { return }

@@ -30,8 +30,8 @@ struct Train: ParsableCommand {
     var seed: UInt64?
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Threads for the BLAS matrix products and a wide first layer.",
-        discussion: "Networks like the book's trained by plain SGD run on backprop's own kernels instead (the header line says which), which use these threads only for a first layer wide enough to pay for them. 1 gives bit-identical runs for a given seed and BLAS core. More threads help only large networks, and change the order of floating-point sums, so the last bits (and hence the exact accuracies) can differ."))
+        "Threads for the BLAS matrix products and a wide first layer, or a convolutional network's two half-batches.",
+        discussion: "Networks like the book's trained by plain SGD run on backprop's own kernels instead (the header line says which), which use these threads only for a first layer wide enough to pay for them. 1 gives bit-identical runs for a given seed and BLAS core. More threads help only large networks, and change the order of floating-point sums, so the last bits (and hence the exact accuracies) can differ. Convolutional networks (--layers conv:…) run each mini-batch as two halves, on two threads with --threads 2 or more, and give the same bits on one thread or two. --threads is not saved in a checkpoint: give it again with --resume."))
     var threads = 1
 
     @OptionGroup var data: TrainingDataOptions
@@ -289,7 +289,7 @@ struct Train: ParsableCommand {
         }
         let kept = outputs.keep == .best ? best ?? run : run
         let everythingSaved = speaks ? writeOutputs(kept: kept, full: run, settings: settings) : true
-        if let checkpoint, !checkpointFailed, run.nextEpoch > 0 {
+        if let checkpoint, !checkpointFailed, run.nextEpoch > 0, run.configuration.etaSchedule == nil {
             printLine("The run is checkpointed in \(checkpoint) (after epoch \(run.nextEpoch - 1)); "
                       + "--resume \(checkpoint) with a larger --epochs continues it")
         }

@@ -50,7 +50,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Halve η each time evaluation accuracy has not improved for N epochs; stop at η/128.", valueName: "N"))
     var halveEtaAfter: Int?
 
-    @Option(help: "Set η at every mini-batch from --eta and the share of the run done (default: none, η constant); not with --halve-eta-after.")
+    @Option(help: "Set η at every mini-batch from --eta and the share of the run done: linear falls in a straight line to 0 at the end; one-cycle rises from η/10 to η over the first fifth, then falls in a straight line to 0 (default: η constant); not with --halve-eta-after.")
     var etaSchedule: EtaSchedule?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Stop after N epochs without improvement in evaluation accuracy.", valueName: "N"))

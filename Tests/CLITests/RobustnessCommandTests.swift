@@ -50,6 +50,19 @@ struct RobustnessCommandTests {
         #expect(resumed.stdout.contains("Epoch 3:"))
     }
 
+    @Test("The message after SIGINT repeats what a checkpoint does not keep: the threads and the outputs, quoted")
+    func resumeHintRepeatsOutputs() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let checkpoint = directory + "/checkpoint.json", model = directory + "/my net.json"
+        let (process, output) = try startBackprop(long + ["--checkpoint", checkpoint, "--threads", "2", "--save", model])
+        _ = readUntil(output, lineStartingWith: "Epoch 0")
+        kill(process.processIdentifier, SIGINT)
+        let rest = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(rest.contains("continue with --resume \(checkpoint) --threads 2 --save '\(model)'"), "\(rest)")
+    }
+
     @Test("A run interrupted mid-epoch and resumed ends with the same weights as one never interrupted",
           arguments: [["--momentum", "0.5"], ["--eta-schedule", "one-cycle", "--initialization", "he"]])
     func interruptedEqualsUninterrupted(settings: [String]) throws {

@@ -97,6 +97,8 @@ struct TrainKeepsWorkTests {
         let run = try runBackprop(small + ["--epochs", "2", "--eta-schedule", "linear", "--checkpoint", checkpoint])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("η schedule linear"), "\(run.stdout)")
+        // Its epochs cannot grow, so the end of the run does not suggest it.
+        #expect(!run.stdout.contains("with a larger --epochs"), "\(run.stdout)")
         for (options, message) in [(["--epochs", "3"], "sets η by --eta-schedule linear over its 2 epochs"),
                                    (["--eta-schedule", "one-cycle"], "--eta-schedule one-cycle (saved: linear)"),
                                    (["--on-divergence", "halve"], "halving it would change nothing")] {
@@ -152,6 +154,13 @@ struct TrainKeepsWorkTests {
         let test = try runBackprop(small + ["--epochs", "1", "--data", directory])
         #expect(test.status == 1)
         #expect(test.stderr.contains("missing t10k-images-idx3-ubyte"), "\(test.stderr)")
+    }
+
+    @Test("Early stopping with a schedule trains with a warning: it may stop before η reaches 0")
+    func earlyStoppingWithScheduleWarning() throws {
+        let result = try runBackprop(small + ["--epochs", "2", "--eta-schedule", "one-cycle", "--early-stopping", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("Warning: --early-stopping 1 may end the run before --eta-schedule one-cycle"), "\(result.stderr)")
     }
 
     @Test("Log-likelihood with sigmoid outputs trains with a warning")

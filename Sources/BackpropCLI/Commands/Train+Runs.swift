@@ -134,6 +134,9 @@ extension Train {
             result.append("log-likelihood with \(run.network.layers.last!.activation.rawValue) outputs: C = −ln aᵧ only "
                           + "pushes the right output up; the book pairs it with --output-activation softmax")
         }
+        if let schedule = run.configuration.etaSchedule, let patience = run.configuration.earlyStoppingPatience {
+            result.append("--early-stopping \(patience) may end the run before --eta-schedule \(schedule.defaultValueDescription) brings η down to 0")
+        }
         if threads > ProcessInfo.processInfo.activeProcessorCount {
             result.append("--threads \(threads) is more than this machine's \(ProcessInfo.processInfo.activeProcessorCount) cores")
         }

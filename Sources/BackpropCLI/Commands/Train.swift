@@ -26,7 +26,7 @@ struct Train: ParsableCommand {
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Seed for the initial weights and the shuffling; the same seed gives the same run (default: 2).",
-        discussion: "With the book's N(0, 1) weights the result depends on the seed: the README lists seeds 1–10."))
+        discussion: "With the book's N(0, 1) weights the result depends on the seed: Results.md lists seeds 1–10 (see the README's documentation table)."))
     var seed: UInt64?
 
     @Option(parsing: .unconditional, help: ArgumentHelp(

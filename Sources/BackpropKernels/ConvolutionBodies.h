@@ -53,7 +53,7 @@ static void NAME(bp_max_pool_back)(const bp_images *s, const float *restrict del
     const int size = s->kernel, oh = s->height / size, ow = s->width / size;
     for (int c = 0; c < s->depth; c++)
         for (int e = 0; e < s->examples; e++) {
-            float *restrict x = g + c * s->map + e * s->example;
+            float *x = g + c * s->map + e * s->example;  // not restrict: g[argmax] writes here too
             for (ptrdiff_t v = 0; v < (ptrdiff_t)s->height * s->width; v++) x[v] = 0;
             for (ptrdiff_t window = 0; window < (ptrdiff_t)oh * ow; window++) {
                 ptrdiff_t o = c * out_map + e * out_example + window * out_position;

@@ -1,3 +1,4 @@
+@testable import BackpropCLI
 import Foundation
 import Testing
 
@@ -61,6 +62,15 @@ struct RobustnessCommandTests {
         let rest = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(rest.contains("continue with --resume \(checkpoint) --threads 2 --save '\(model)'"), "\(rest)")
+    }
+
+    @Test("Values in the resume hint are shell words: bare when plain, single-quoted otherwise")
+    func shellQuoting() {
+        #expect(Train.shellQuoted("runs/conv-2.json") == "runs/conv-2.json")
+        #expect(Train.shellQuoted("run(1).json") == "'run(1).json'")
+        #expect(Train.shellQuoted("it's.json") == "'it'\\''s.json'")
+        #expect(Train.shellQuoted("") == "''")
+        #expect(Train.shellQuoted("~/a.json") == "'~/a.json'")
     }
 
     @Test("A run interrupted mid-epoch and resumed ends with the same weights as one never interrupted",

@@ -7,15 +7,23 @@ import Pictures
 /// What `backprop train` writes, and how it keeps a trained network when a write fails.
 extension Train {
     /// The options a checkpoint does not keep, to give again with --resume (" --threads 2 --save
-    /// conv.json"): the threads and the outputs.
+    /// conv.json"): the threads, the engine, what to do on divergence and the outputs.
     var resumeOutputs: String {
-        let given: [(String, String?)] = [("--threads", threads > 1 ? String(threads) : nil), ("--save", outputs.save),
-                                          ("--save-network2", outputs.saveNetwork2), ("--save-safetensors", outputs.saveSafetensors),
-                                          ("--keep", outputs.keep == .best ? "best" : nil), ("--history", outputs.history),
-                                          ("--plot", outputs.plot)]
-        return given.compactMap { option, value in
-            value.map { " \(option) " + ($0.contains(where: { " '\"$\\".contains($0) }) ? "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" : $0) }
-        }.joined()
+        let given: [(String, String?)] = [("--threads", threads > 1 ? String(threads) : nil),
+                                          ("--engine", engineOption.engine == .automatic ? nil : engineOption.engine.rawValue),
+                                          ("--on-divergence", onDivergence == .stop ? nil : onDivergence.rawValue),
+                                          ("--save", outputs.save), ("--save-network2", outputs.saveNetwork2),
+                                          ("--save-safetensors", outputs.saveSafetensors), ("--keep", outputs.keep == .best ? "best" : nil),
+                                          ("--history", outputs.history), ("--plot", outputs.plot)]
+        return given.compactMap { option, value in value.map { " \(option) \(Self.shellQuoted($0))" } }.joined()
+    }
+
+    /// `value` as a shell word: bare when it is made of letters, digits and `._/+:=@%,-` only,
+    /// otherwise in single quotes.
+    static func shellQuoted(_ value: String) -> String {
+        let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/+:=@%,-")
+        if !value.isEmpty, value.allSatisfy(plain.contains) { return value }
+        return "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// Writes the checkpoint. A failure (a full disk) is reported and training goes on: the
@@ -131,7 +139,7 @@ extension Train {
             var message = "Interrupted by \(Signals.name(signal)) in epoch \(epoch) after \(grouped(done)) of \(grouped(total)) images"
             if let checkpoint {
                 message += writeCheckpoint(run, settings: settings, to: checkpoint)
-                    ? "; the run is saved in \(checkpoint): continue with --resume \(checkpoint)" + resumeOutputs
+                    ? "; the run is saved in \(checkpoint): continue with --resume \(Self.shellQuoted(checkpoint))" + resumeOutputs
                     : "; the checkpoint could not be written, so nothing was saved"
             } else {
                 message += " (without --checkpoint nothing was saved)"

@@ -160,7 +160,8 @@ extension Train {
         })
         stamps.append(clock.now)
         let gaps = zip(stamps.dropFirst(), stamps).map { ($0 - $1).inSeconds }
-        let steady = gaps.dropFirst().dropLast().sorted()
+        // Past the first mini-batch; with two, the last gap is the second mini-batch.
+        let steady = (gaps.count == 2 ? gaps.dropFirst() : gaps.dropFirst().dropLast()).sorted()
         let seconds = steady.isEmpty ? gaps[0] : steady[steady.count / 2]
         let batches = (trainingData.count + run.configuration.miniBatchSize - 1) / run.configuration.miniBatchSize
         let epochSeconds = seconds * Double(batches)

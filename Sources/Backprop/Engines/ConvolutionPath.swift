@@ -96,22 +96,12 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
     func step(on data: LabelledData, indices: ArraySlice<Int>, next _: ArraySlice<Int>,
               optimizer: inout Optimizer<Scalar>) -> Bool {
         let (finite, used) = backpropagateHalves(data, indices, optimizer: &optimizer)
-        // The halves' sum and the step, element by element, half of every layer on each thread.
-        nonisolated(unsafe) let sums = halves.prefix(used).map { ($0.nablaW, $0.nablaB) }, (w, b, vw, vb) = (w, b, vw, vb)
-        let descent = optimizer, m = indices.count, stages = stages
+        // The halves' sum and the step are element by element: half of every layer on each thread.
+        nonisolated(unsafe) let path = self
+        let descent = optimizer, m = indices.count, (first, second) = (halves[0], used > 1 ? halves[1] : nil)
         inParallel(2) { part in
-            for (l, stage) in stages.enumerated() where stage.weightCount > 0 {
-                for (p, v, count, decays, kind) in [(w[l], vw?[l], stage.weightCount, true, 0), (b[l], vb?[l], stage.biasCount, false, 1)] {
-                    let range = count * part / 2 ..< count * (part + 1) / 2
-                    let g = (kind == 0 ? sums[0].0[l] : sums[0].1[l]) + range.lowerBound
-                    if used > 1 {
-                        let h = (kind == 0 ? sums[1].0[l] : sums[1].1[l]) + range.lowerBound
-                        for i in 0..<range.count { g[i] += h[i] }
-                    }
-                    descent.descend(p + range.lowerBound, velocity: v.map { $0 + range.lowerBound }, gradient: g, count: range.count,
-                                    examples: m, decays: decays)
-                }
-            }
+            path.update(descent, examples: m, part: part, of: 2, gradient: { (first.nablaW[$0], first.nablaB[$0]) },
+                        adding: second.map { second in { (second.nablaW[$0], second.nablaB[$0]) } })
         }
         return finite
     }
@@ -133,27 +123,22 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
         return (halves.prefix(used).allSatisfy(\.outputIsFinite), used)
     }
 
-    /// The sum over the mini-batch is the first half's plus the second's, left in the first's.
-    private func addHalves(_ used: Int) {
-        guard used > 1 else { return }
-        for (l, stage) in stages.enumerated() where stage.weightCount > 0 {
-            for (first, second, count) in [(halves[0].nablaW[l], halves[1].nablaW[l], stage.weightCount),
-                                           (halves[0].nablaB[l], halves[1].nablaB[l], stage.biasCount)] {
-                for i in 0..<count { first[i] += second[i] }
-            }
-        }
-    }
-
     /// w → w − (η/m) Σₓ ∂Cₓ/∂w less weight decay, b → b − (η/m) Σₓ ∂Cₓ/∂b, through the velocity
     /// with momentum, from the gradient sums `gradient(l)` gives for each layer `l`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    private func update(_ optimizer: inout Optimizer<Scalar>, examples m: Int,
-                        gradient: (Int) -> (w: UnsafeMutablePointer<Scalar>, b: UnsafeMutablePointer<Scalar>)) {
+    private func update(_ optimizer: Optimizer<Scalar>, examples m: Int, part: Int = 0, of parts: Int = 1,
+                        gradient: (Int) -> (w: UnsafeMutablePointer<Scalar>, b: UnsafeMutablePointer<Scalar>),
+                        adding extra: ((Int) -> (w: UnsafeMutablePointer<Scalar>, b: UnsafeMutablePointer<Scalar>))? = nil) {
         for (l, stage) in stages.enumerated() where stage.weightCount > 0 {
-            let g = gradient(l)
-            optimizer.descend(w[l], velocity: vw?[l], gradient: g.w, count: stage.weightCount, examples: m, decays: true)
-            optimizer.descend(b[l], velocity: vb?[l], gradient: g.b, count: stage.biasCount, examples: m, decays: false)
+            let g = gradient(l), h = extra?(l)
+            for (p, v, sum, more, count, decays) in [(w[l], vw?[l], g.w, h?.w, stage.weightCount, true),
+                                                     (b[l], vb?[l], g.b, h?.b, stage.biasCount, false)] {
+                let range = count * part / parts ..< count * (part + 1) / parts
+                if let more { for i in range { sum[i] += more[i] } }
+                optimizer.descend(p + range.lowerBound, velocity: v.map { $0 + range.lowerBound }, gradient: sum + range.lowerBound,
+                                  count: range.count, examples: m, decays: decays)
+            }
         }
     }
 
@@ -221,12 +206,14 @@ extension ConvolutionPath: GradientSumming {
     func gradientSum(on data: LabelledData, indices: ArraySlice<Int>, into gradient: UnsafeMutablePointer<Scalar>) -> Bool {
         var withoutDropout = Optimizer<Scalar>(eta: 1)
         let (finite, used) = backpropagateHalves(data, indices, optimizer: &withoutDropout)
-        addHalves(used)
+        // The first half's sums plus the second's, layer by layer, weights then biases.
         var offset = 0
         for (l, stage) in stages.enumerated() where stage.weightCount > 0 {
-            (gradient + offset).update(from: halves[0].nablaW[l], count: stage.weightCount)
-            (gradient + offset + stage.weightCount).update(from: halves[0].nablaB[l], count: stage.biasCount)
-            offset += stage.weightCount + stage.biasCount
+            for (sums, count) in [(halves.prefix(used).map { $0.nablaW[l] }, stage.weightCount),
+                                  (halves.prefix(used).map { $0.nablaB[l] }, stage.biasCount)] {
+                for i in 0..<count { gradient[offset + i] = used > 1 ? sums[0][i] + sums[1][i] : sums[0][i] }
+                offset += count
+            }
         }
         return finite
     }
@@ -237,7 +224,7 @@ extension ConvolutionPath: GradientSumming {
             offsets.append(offset)
             offset += stage.weightCount + stage.biasCount
         }
-        update(&optimizer, examples: examples) { (gradient + offsets[$0], gradient + offsets[$0] + self.stages[$0].weightCount) }
+        update(optimizer, examples: examples) { (gradient + offsets[$0], gradient + offsets[$0] + self.stages[$0].weightCount) }
     }
 }
 

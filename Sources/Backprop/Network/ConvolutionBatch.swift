@@ -74,7 +74,7 @@ struct BatchLayout {
 /// Owns every buffer, allocated once for up to `capacity` examples; the gradients it leaves are
 /// sums over the examples, for the engine to add up and apply. In Float the loops around the
 /// products (im2col, col2im, pooling, BP3's sums) are BackpropKernels' C loops, which give the
-/// Swift loops' bits (the sums to rounding); `kernels: false` keeps the Swift loops, for tests.
+/// Swift loops' bits; `kernels: false` keeps the Swift loops, for tests.
 final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     let stages: [BatchStage]
     let capacity: Int
@@ -269,16 +269,16 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
             case .convolution(let k):
                 // BP3: ∂C/∂bₘ = Σ δ over the map's positions (and the examples).
                 sumRows(delta[l], rows: out.depth, columns: n, into: nablaB[l])
-                let slabs = self.slabs, positions = out.height * out.width
-                for (s, slab) in slabs.enumerated() {
+                let positions = out.height * out.width
+                for slab in slabs {
                     // The forward pass's columns are still there when one slab held every example.
-                    if slabs.count > 1 {
+                    if m > Self.slab {
                         unfold(input + slab.lowerBound * layout.example, layout, layer: l, kernel: k, examples: slab.count)
                     }
                     let width = slab.count * positions, first = delta[l] + slab.lowerBound * positions
                     // BP4: ∂C/∂w = δ·colsᵀ, the correlation of each input map with δ, added up slab by slab.
                     Scalar.gemm(transposeA: false, transposeB: true, m: out.depth, n: stage.fieldSize, k: width, alpha: 1, a: first,
-                                lda: n, b: columns[l], ldb: width, beta: s == 0 ? 0 : 1, c: nablaW[l], ldc: stage.fieldSize)
+                                lda: n, b: columns[l], ldb: width, beta: slab.lowerBound == 0 ? 0 : 1, c: nablaW[l], ldc: stage.fieldSize)
                     if l > 0 {
                         // BP2: (wˡ)ᵀδˡ, one column per receptive field, added back where each value came from.
                         Scalar.gemm(transposeA: true, transposeB: false, m: stage.fieldSize, n: width, k: out.depth, alpha: 1, a: w[l],
@@ -326,7 +326,8 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
 
     /// The rows im2col moves, each `width′` values: calls `body(input offset, column row)` with
     /// the offset of input (d, i + p, q) of example e in `layout` and where its run of columns
-    /// starts: row (d·k + p)·k + q of `columns`, column e·positions + i·width′.
+    /// starts: row (d·k + p)·k + q of `columns`, column e·positions + i·width′. A convolution's
+    /// input (the rows of x, or a stage stored map after map) has its positions side by side.
     @inline(__always)
     private func forEachUnfoldedRow(_ layout: BatchLayout, layer l: Int, kernel k: Int, examples: Int,
                                     _ body: (Int, UnsafeMutablePointer<Scalar>) -> Void) {
@@ -352,14 +353,9 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
             var shape = images(l, layout, kernel: k, examples: examples)
             return bp_unfold(isa, &shape, floats(input), floats(columns[l]))
         }
-        let width = stages[l].output.width, stride = layout.position
+        let width = stages[l].output.width
         forEachUnfoldedRow(layout, layer: l, kernel: k, examples: examples) { offset, target in
-            let source = input + offset
-            if stride == 1 {
-                target.update(from: source, count: width)
-            } else {
-                for j in 0..<width { target[j] = source[j * stride] }
-            }
+            target.update(from: input + offset, count: width)
         }
     }
 
@@ -370,23 +366,20 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
             var shape = images(l, layout, kernel: k, examples: examples)
             return bp_fold(isa, &shape, floats(columns[l]), floats(g))
         }
-        let width = stages[l].output.width, stride = layout.position
-        let from = stages[l].input
+        let width = stages[l].output.width, from = stages[l].input
         for d in 0..<from.depth {
             for e in 0..<examples { (g + layout.offset(d, e, 0)).update(repeating: 0, count: from.height * from.width) }
         }
         forEachUnfoldedRow(layout, layer: l, kernel: k, examples: examples) { offset, source in
-            let target = g + offset
-            if stride == 1 {
-                for j in 0..<width { target[j] += source[j] }
-            } else {
-                for j in 0..<width { target[j * stride] += source[j] }
-            }
+            for j in 0..<width { g[offset + j] += source[j] }
         }
     }
 
     /// The examples loaded, cut into slabs of at most ``slab``.
-    private var slabs: [Range<Int>] { stride(from: 0, to: count, by: Self.slab).map { $0 ..< min($0 + Self.slab, count) } }
+    private var slabs: LazyMapSequence<StrideTo<Int>, Range<Int>> {
+        let count = count
+        return stride(from: 0, to: count, by: Self.slab).lazy.map { $0 ..< min($0 + Self.slab, count) }
+    }
 
     /// Whether convolution `l`'s bias and σ wait for the max-pooling after it, which then pools
     /// zˡ without them and applies them once per window (the C loops, σ ReLU or linear): the same

@@ -3,7 +3,7 @@
 // Swift loop in the same order, so the two give the same bits. Short rows go in vectors of 8
 // floats; the loops (ConvolutionBodies.h) are compiled for each instruction set, the caller
 // naming which.
-#include "BackpropKernels.h"
+#include "Dispatch.h"
 
 // Every operation here is a plain add, multiply or compare, never fused: the same bits on every
 // instruction set.
@@ -42,6 +42,15 @@ static inline void bp_add_row(float *restrict target, const float *restrict sour
                         ptrdiff_t to = ((ptrdiff_t)(d * k + p) * k + q) * n + e * positions + (ptrdiff_t)i * ow; \
                         ROW;                                                                       \
                     }
+
+/// Runs ROW(n) with n the constant output width where it is 8 or 24, chapter 6's (rows of whole
+/// vectors: no loop left in a row's copy), and with n = the width otherwise.
+#define BP_BY_WIDTH(ROW)                                                                           \
+    switch (s->width - s->kernel + 1) {                                                            \
+        case 8: { BP_FOR_EACH_UNFOLDED_ROW(ROW(8)) } break;                                        \
+        case 24: { BP_FOR_EACH_UNFOLDED_ROW(ROW(24)) } break;                                      \
+        default: { BP_FOR_EACH_UNFOLDED_ROW(ROW(ow)) }                                             \
+    }
 
 typedef int32_t bp_i8 __attribute__((vector_size(32), aligned(4)));
 
@@ -135,16 +144,6 @@ static inline void bp_max_pool_2(const bp_images *s, const float *restrict input
 #include "ConvolutionBodies.h"
 #undef NAME
 #pragma clang attribute pop
-
-/// Calls the copy of `name` for instruction set `isa` (one the CPU supports).
-#define BP_DISPATCH(isa, name, ...)                                                                 \
-    do {                                                                                            \
-        if ((isa) == BP_AVX512) return name##_avx512(__VA_ARGS__);                                  \
-        if ((isa) == BP_AVX2) return name##_avx2(__VA_ARGS__);                                      \
-        return name##_portable(__VA_ARGS__);                                                        \
-    } while (0)
-#else
-#define BP_DISPATCH(isa, name, ...) return name##_portable(__VA_ARGS__)
 #endif
 
 void bp_unfold(int isa, const bp_images *s, const float *input, float *columns) {

@@ -4,14 +4,18 @@
 
 __attribute__((no_builtin("memcpy")))
 static void NAME(bp_unfold)(const bp_images *s, const float *restrict input, float *restrict columns) {
-    BP_FOR_EACH_UNFOLDED_ROW(bp_copy_row(columns + to, input + from, ow))
+#define BP_COPY(n) bp_copy_row(columns + to, input + from, n)
+    BP_BY_WIDTH(BP_COPY)
+#undef BP_COPY
 }
 
 static void NAME(bp_fold)(const bp_images *s, const float *restrict columns, float *restrict g) {
     for (int d = 0; d < s->depth; d++)
         for (int e = 0; e < s->examples; e++)
             for (ptrdiff_t v = 0; v < (ptrdiff_t)s->height * s->width; v++) g[d * s->map + e * s->example + v] = 0;
-    BP_FOR_EACH_UNFOLDED_ROW(bp_add_row(g + from, columns + to, ow))
+#define BP_ADD(n) bp_add_row(g + from, columns + to, n)
+    BP_BY_WIDTH(BP_ADD)
+#undef BP_ADD
 }
 
 static void NAME(bp_max_pool)(const bp_images *s, const float *restrict input, const float *restrict bias, int activation,

@@ -3,9 +3,10 @@ import BackpropKernels
 import Testing
 
 /// The convolutional engine's C loops (im2col, col2im, max-pooling with the bias and ReLU or
-/// linear σ applied once per window, BP3's sums) against its Swift loops, in Float: the same
-/// steps must give the same weights, bit for bit, since both do the same operations in the same
-/// order, on every instruction set the CPU has.
+/// linear σ applied once per window, BP3's sums) against its Swift loops, in Float, both with
+/// BLAS's products: the same steps must give the same weights, bit for bit, since both do the
+/// same operations in the same order, on every instruction set the CPU has. With the C products
+/// (`bp_gemm`, ProductsTests) the steps agree with the reference path's to a few 1e-5.
 @Suite("Convolution kernels in C equal the Swift loops")
 struct ConvolutionKernelsTests {
     /// A chapter-6-like network over 1×28×28 images: conv 5×5 (ReLU, so pooling applies it) →
@@ -39,13 +40,14 @@ struct ConvolutionKernelsTests {
 
     /// `network` after steps of `batch` examples (the last of what is left of 23), with the C
     /// loops or the Swift ones, or on the reference path.
-    static func trained(_ network: Network<Float>, on data: LabelledData, kernels: Bool, dropout: Double, batch: Int = 10,
-                        reference: Bool = false, isa: Int32 = bp_best_isa()) -> Network<Float> {
+    static func trained(_ network: Network<Float>, on data: LabelledData, kernels: Bool, products: Bool = false, dropout: Double,
+                        batch: Int = 10, reference: Bool = false, isa: Int32 = bp_best_isa()) -> Network<Float> {
         var network = network
         var optimizer = Optimizer<Float>(eta: 0.1, regularization: .l2(lambda: 1), trainingSetSize: 23, momentum: 0.5, dropout: dropout,
                                          for: network, dropoutSeed: 3)
         let prepared: any PreparedNetwork<Float> = reference ? Engine.reference.prepare(network, optimizer: optimizer, capacity: batch)
-            : ConvolutionPath(network, optimizer: optimizer, capacity: batch, threads: 2, kernels: kernels, isa: isa)!
+            : ConvolutionPath(network, optimizer: optimizer, capacity: batch, threads: 2, kernels: kernels, products: products,
+                              isa: isa)!
         let order = Array((0..<23).reversed())
         for start in stride(from: 0, to: 23, by: batch) {
             #expect(prepared.step(on: data, indices: order[start..<min(start + batch, 23)], next: [], optimizer: &optimizer))
@@ -81,8 +83,10 @@ struct ConvolutionKernelsTests {
         let data = shape < 0 ? Self.wideData() : ConvolutionPathTests.data()
         let withKernels = Self.trained(start, on: data, kernels: true, dropout: 0, batch: 23, isa: isa)
         #expect(Self.differences(withKernels, Self.trained(start, on: data, kernels: false, dropout: 0, batch: 23)) == 0)
-        ConvolutionPathTests.expectClose(withKernels, Self.trained(start, on: data, kernels: false, dropout: 0, batch: 23, reference: true),
-                                         tolerance: 5e-5, "weights")
+        let reference = Self.trained(start, on: data, kernels: false, dropout: 0, batch: 23, reference: true)
+        ConvolutionPathTests.expectClose(withKernels, reference, tolerance: 5e-5, "weights")
+        let withProducts = Self.trained(start, on: data, kernels: true, products: true, dropout: 0, batch: 23, isa: isa)
+        ConvolutionPathTests.expectClose(withProducts, reference, tolerance: 5e-5, "weights with bp_gemm")
     }
 
     @Test("With dropout on the dense layers' inputs, too", arguments: instructionSets)
@@ -97,7 +101,7 @@ struct ConvolutionKernelsTests {
         let network = Self.wideNetwork()
         let data = Self.wideData(count: 4)
         let stages = BatchStage.stages(of: network)!
-        let batches = [true, false].map { ConvolutionBatch<Float>(stages: stages, classes: 10, capacity: 4, kernels: $0) }
+        let batches = [true, false].map { ConvolutionBatch<Float>(stages: stages, classes: 10, capacity: 4, kernels: $0, products: false) }
         #expect(batches[0].usesKernels && !batches[1].usesKernels)
         let w = network.layers.map { Array($0.weights.elements) }, b = network.layers.map { $0.biases }
         for batch in batches {

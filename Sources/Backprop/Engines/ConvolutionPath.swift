@@ -26,12 +26,12 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
 
     /// Nil unless the network is convolutions and max-pooling followed by dense layers (see
     /// ``BatchStage/stages(of:)``).
-    /// Whether the batches run the C loops around the products (Float; `false` for tests), and
-    /// for which instruction set.
-    private let kernels: Bool, isa: Int32
+    /// Whether the batches run the C loops around the products (Float; `false` for tests), the
+    /// convolutions' products in C (`bp_gemm`; with the loops only), and for which instruction set.
+    private let kernels: Bool, products: Bool, isa: Int32
 
     init?(_ network: Network<Scalar>, optimizer: Optimizer<Scalar>?, capacity: Int, threads: Int = BLASBackend.threadCount,
-          kernels: Bool = true, isa: Int32 = bp_best_isa()) {
+          kernels: Bool = true, products: Bool = true, isa: Int32 = bp_best_isa()) {
         guard let stages = BatchStage.stages(of: network) else { return nil }
         self.network = network
         self.stages = stages
@@ -39,6 +39,7 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
         output = OutputForm(last)
         self.threads = threads
         self.kernels = kernels
+        self.products = products
         self.isa = isa
         func copy(_ values: [Scalar]) -> UnsafeMutablePointer<Scalar> {
             let p = UnsafeMutablePointer<Scalar>.allocate(capacity: max(values.count, 1))
@@ -59,7 +60,8 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
     }
 
     private func makeHalves(capacity: Int) -> [ConvolutionBatch<Scalar>] {
-        (0..<2).map { _ in ConvolutionBatch(stages: stages, classes: network.outputSize, capacity: capacity, kernels: kernels, isa: isa) }
+        (0..<2).map { _ in ConvolutionBatch(stages: stages, classes: network.outputSize, capacity: capacity, kernels: kernels, products: products,
+                                      isa: isa) }
     }
 
     /// Cuts `indices` in two halves, calls `counted` with each in turn on this thread once it

@@ -136,6 +136,25 @@ void bp_max_pool_back(int isa, const bp_images *shape, const float *delta, ptrdi
 /// sums[r] = the sum of row r of a rows × columns matrix (16 running sums, added in a fixed order).
 void bp_sum_rows(int isa, const float *matrix, int rows, ptrdiff_t columns, float *sums);
 
+/// C = A·B, or C += A·B with `accumulate`: m × k times k × n, each matrix row-major with its
+/// leading dimension. Each element of C adds its k products in the order of k, in fused
+/// multiply-adds on AVX2 and AVX-512 (separate ones in the portable copy), so a product gives
+/// the same bits on each call and for any split of the rows or columns; it differs from BLAS's
+/// in the last bits. For the convolutional engine's shapes, where a general BLAS spends much of
+/// its time packing its operands.
+void bp_gemm(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c,
+             ptrdiff_t ldc, int accumulate);
+
+/// bp_gemm with A's transpose: C (+)= Aᵀ·B, A k × m (row-major, leading dimension `lda`).
+void bp_gemm_tn(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c,
+                ptrdiff_t ldc, int accumulate);
+
+/// C (+)= A·Bᵀ, B n × k (row-major): both factors read along their rows, a vector of sums per
+/// element of C whose lanes are added at the end in a fixed order (so the same bits on each
+/// call, but not bp_gemm's order); for a long k.
+void bp_gemm_nt(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c,
+                ptrdiff_t ldc, int accumulate);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,56 @@
+// Matrix products for the convolutional engine's shapes (a few dozen rows by a few hundred
+// columns): blocks of C held in registers while k runs, reading A and B where they lie instead
+// of packing them as a general BLAS does. ProductsBody.h is compiled for each instruction set.
+#include "Dispatch.h"
+
+// The portable copy multiplies and adds apart; the others fuse them through FMA explicitly.
+#pragma clang fp contract(off)
+
+/// Rows of B one pass over K reads before the row blocks move on.
+#define BP_KC 128
+
+#define NAME(x) x##_portable
+#define VW 4
+#define MR 4
+#define NV 2
+#define NB 2
+#define FMA(a, b, c) ((a) * (b) + (c))
+#include "ProductsBody.h"
+#undef FMA
+
+#if defined(__x86_64__)
+#define FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
+
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#define NAME(x) x##_avx2
+#define VW 8
+#define MR 6
+#define NV 2
+#define NB 2
+#include "ProductsBody.h"
+#pragma clang attribute pop
+
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,fma"))), apply_to = function)
+#define NAME(x) x##_avx512
+#define VW 16
+#define MR 6
+#define NV 4
+#define NB 4
+#include "ProductsBody.h"
+#pragma clang attribute pop
+#endif
+
+void bp_gemm(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c,
+             ptrdiff_t ldc, int accumulate) {
+    BP_DISPATCH(isa, bp_gemm, m, n, k, a, lda, 1, b, ldb, c, ldc, accumulate);
+}
+
+void bp_gemm_tn(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c,
+                ptrdiff_t ldc, int accumulate) {
+    BP_DISPATCH(isa, bp_gemm, m, n, k, a, 1, lda, b, ldb, c, ldc, accumulate);
+}
+
+void bp_gemm_nt(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c,
+                ptrdiff_t ldc, int accumulate) {
+    BP_DISPATCH(isa, bp_gemm_nt, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+}

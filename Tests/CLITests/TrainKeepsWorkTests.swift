@@ -170,6 +170,16 @@ struct TrainKeepsWorkTests {
         #expect(result.stderr.contains("Warning: log-likelihood with sigmoid outputs"), "\(result.stderr)")
     }
 
+    @Test("A convolutional network without --eta trains with a warning that η is chapter 1's 3.0; with --eta, none")
+    func convolutionEtaWarning() throws {
+        let conv = ["train", "--layers", "conv:2x5x5,pool:2,softmax:10", "--training-size", "200", "--epochs", "1", "--evaluate-on", "none"]
+        let without = try runBackprop(conv)
+        #expect(without.status == 0, "\(without.stderr)")
+        #expect(without.stderr.contains("Warning: η is 3.0, chapter 1's default"), "\(without.stderr)")
+        let with = try runBackprop(conv + ["--eta", "0.1"])
+        #expect(with.status == 0 && !with.stderr.contains("η is 3.0"), "\(with.stderr)")
+    }
+
     @Test("Without a terminal, progress lines with each epoch's time left go to standard error")
     func progressLines() throws {
         let result = try runBackprop(["train", "--layers", "784,100,10", "--training-size", "5000", "--epochs", "2"],

@@ -52,7 +52,12 @@ struct BookExperiment {
     /// in minutes, for experiments left out of a default run (nil for the others).
     var longMinutes: Int?
 
-    var configuration: String {
+    /// The epochs a run trains: all of them, or a fifth (at least one) for `--quick`.
+    func epochs(quick: Bool) -> Int { quick ? max(1, epochs / 5) : epochs }
+
+    /// The settings in a line, with the epochs a run trains (fewer with `--quick`).
+    func configuration(quick: Bool = false) -> String {
+        let epochs = epochs(quick: quick)
         var parts = layerList.map { ["\($0)", "\(activation)", "log-likelihood"] }
             ?? ["\(layers)", cost == .quadratic ? "quadratic" : "cross-entropy"]
         parts.append("η \(eta)")

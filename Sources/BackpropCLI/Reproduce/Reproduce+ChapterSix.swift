@@ -8,7 +8,7 @@ extension Reproduce {
     func runChapterSix(_ experiment: BookExperiment, seed: UInt64, mnist: MNIST) throws -> SeedRun {
         BLASBackend.threadCount = threads
         defer { BLASBackend.threadCount = 1 }
-        let epochs = quick ? max(1, experiment.epochs / 5) : experiment.epochs
+        let epochs = experiment.epochs(quick: quick)
         var training = mnist.training[0..<experiment.trainingCount]
         if experiment.expanded { training = training.expandedByOnePixelShifts(side: Train.imageShape.width) }
         let sgd = StochasticGradientDescent(

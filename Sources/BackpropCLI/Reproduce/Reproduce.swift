@@ -88,7 +88,7 @@ struct Reproduce: ParsableCommand {
              mnist: MNIST) throws -> SeedRun {
         if experiment.layerList != nil { return try runChapterSix(experiment, seed: seed, mnist: mnist) }
         var bar = ProgressBar()
-        let epochs = quick ? max(1, experiment.epochs / 5) : experiment.epochs
+        let epochs = experiment.epochs(quick: quick)
         var generator = SeededGenerator(seed: seed)
         let network = Network<Float>(layerSizes: experiment.layers, cost: experiment.cost,
                                      initializer: experiment.initializer, using: &generator)

@@ -27,7 +27,7 @@ struct ReproduceReport {
         guard !markdown else { return }
         let e = spread.experiment, best = spread.best
         let difference = best.accuracy - e.book
-        var line = "\(e.name): \(e.configuration) — book \(percent(e.book))\(e.note.isEmpty ? "" : " (\(e.note))"), ours \(percent(best.accuracy)) "
+        var line = "\(e.name): \(e.configuration(quick: quick)) — book \(percent(e.book))\(e.note.isEmpty ? "" : " (\(e.note))"), ours \(percent(best.accuracy)) "
         let data = e.figure == .testAtBestValidation ? "test at the best validation epoch" : e.evaluationSet.rawValue
         line += spread.runs.count > 1
             ? "(best of \(seedRange(spread)): seed \(best.seed), epoch \(best.epoch), \(data)) "
@@ -70,7 +70,7 @@ struct ReproduceReport {
             }
             let many = spread.runs.count > 1
             let note = e.note.isEmpty ? (e.footnote.isEmpty ? "" : " (footnote below)") : " (\(e.note))"
-            printLine("| \(e.name) | \(e.configuration) | \(percent(e.book))\(note) "
+            printLine("| \(e.name) | \(e.configuration(quick: quick)) | \(percent(e.book))\(note) "
                       + "| \(percent(best.accuracy)) \(mark(spread)) "
                       + "| \(many ? "\(seedRange(spread)) (\(best.seed))" : "\(best.seed)") "
                       + "| \(many ? "\(percent(spread.median)), \(percent(spread.worst))" : "–") "

@@ -277,25 +277,13 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
                         unfold(input + slab.lowerBound * layout.example, layout, layer: l, kernel: k, examples: slab.count)
                     }
                     let width = slab.count * positions, first = delta[l] + slab.lowerBound * positions
-                    // BP4: ∂C/∂w = δ·colsᵀ, the correlation of each input map with δ, added up slab by slab
-                    // (bp_gemm_nt where a row is long, as the first convolution's 576 positions an example:
-                    // there it takes about 0.6 of BLAS's time, and 1.2–1.5 times it on rows of 64).
-                    if usesProducts, width >= 1024 {
-                        bp_gemm_nt(isa, Int32(out.depth), Int32(stage.fieldSize), Int32(width), floats(first), n, floats(columns[l]), width,
-                                   floats(nablaW[l]), stage.fieldSize, slab.lowerBound == 0 ? 0 : 1)
-                    } else {
-                        Scalar.gemm(transposeA: false, transposeB: true, m: out.depth, n: stage.fieldSize, k: width, alpha: 1, a: first,
-                                    lda: n, b: columns[l], ldb: width, beta: slab.lowerBound == 0 ? 0 : 1, c: nablaW[l], ldc: stage.fieldSize)
-                    }
+                    // BP4: ∂C/∂w = δ·colsᵀ, the correlation of each input map with δ, added up slab by slab.
+                    multiply(transposeB: true, m: out.depth, n: stage.fieldSize, k: width, a: first, lda: n, b: columns[l], ldb: width,
+                             adding: slab.lowerBound > 0, c: nablaW[l], ldc: stage.fieldSize)
                     if l > 0 {
                         // BP2: (wˡ)ᵀδˡ, one column per receptive field, added back where each value came from.
-                        if usesProducts {
-                            bp_gemm_tn(isa, Int32(stage.fieldSize), Int32(width), Int32(out.depth), floats(w[l]), stage.fieldSize,
-                                       floats(first), n, floats(columns[l]), width, 0)
-                        } else {
-                            Scalar.gemm(transposeA: true, transposeB: false, m: stage.fieldSize, n: width, k: out.depth, alpha: 1, a: w[l],
-                                        lda: stage.fieldSize, b: first, ldb: n, beta: 0, c: columns[l], ldc: width)
-                        }
+                        multiply(transposeA: true, m: stage.fieldSize, n: width, k: out.depth, a: w[l], lda: stage.fieldSize, b: first, ldb: n,
+                                 c: columns[l], ldc: width)
                         fold(into: delta[l - 1] + slab.lowerBound * layout.example, layout, layer: l, kernel: k, examples: slab.count)
                     }
                 }
@@ -388,11 +376,18 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
         }
     }
 
-    /// C = A·B for a convolution's forward pass, all row-major: `bp_gemm` or BLAS.
-    private func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Scalar>, lda: Int, b: UnsafePointer<Scalar>, ldb: Int,
-                          c: UnsafeMutablePointer<Scalar>, ldc: Int) {
-        if usesProducts { return bp_gemm(isa, Int32(m), Int32(n), Int32(k), floats(a), lda, floats(b), ldb, floats(c), ldc, 0) }
-        Scalar.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
+    /// A convolution's product, C = op(A)·op(B) (C += with `adding`), row-major as BLAS takes it:
+    /// BackpropKernels' `bp_gemm`, `bp_gemm_tn` or `bp_gemm_nt` with `usesProducts`, else BLAS.
+    /// A·Bᵀ stays with BLAS unless its rows are long (the first convolution's BP4, 576 positions an
+    /// example): there `bp_gemm_nt` took about 0.6 of BLAS's time, on rows of 64 1.2–1.5 times it.
+    private func multiply(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, a: UnsafePointer<Scalar>, lda: Int,
+                          b: UnsafePointer<Scalar>, ldb: Int, adding: Bool = false, c: UnsafeMutablePointer<Scalar>, ldc: Int) {
+        if usesProducts, !transposeB || k >= 1024 {
+            let product = transposeB ? bp_gemm_nt : transposeA ? bp_gemm_tn : bp_gemm
+            return product(isa, Int32(m), Int32(n), Int32(k), floats(a), lda, floats(b), ldb, floats(c), ldc, adding ? 1 : 0)
+        }
+        Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
+                    beta: adding ? 1 : 0, c: c, ldc: ldc)
     }
 
     /// The examples loaded, cut into slabs of at most ``slab``.

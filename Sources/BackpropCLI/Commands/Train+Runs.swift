@@ -138,7 +138,7 @@ extension Train {
             result.append("--early-stopping \(patience) may end the run before --eta-schedule \(schedule.defaultValueDescription) brings η down to 0")
         }
         if resume == nil, learning.eta == nil, run.network.layers.contains(where: { $0 is ConvolutionLayer<Float> }) {
-            result.append("η is 3.0, chapter 1's default for its sigmoid networks; convolutional networks learn with much "
+            result.append("η is \(learning.etaValue), chapter 1's default for its sigmoid networks; convolutional networks learn with much "
                           + "smaller steps (the book's --eta 0.1 with sigmoid, 0.03 with ReLU): give --eta")
         }
         if threads > ProcessInfo.processInfo.activeProcessorCount {

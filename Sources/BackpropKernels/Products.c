@@ -8,6 +8,8 @@
 
 /// Rows of B one pass over K reads before the row blocks move on.
 #define BP_KC 128
+/// Rows of B read side by side when one block of rows of A is all there is.
+#define BP_KR 8
 
 #define NAME(x) x##_portable
 #define VW 4

@@ -47,6 +47,24 @@ static void NAME(bp_any_block)(int mr, int nv, int kc, const float *restrict a, 
 static void NAME(bp_gemm)(int m, int n, int k, const float *restrict a, ptrdiff_t ra, ptrdiff_t ka, const float *restrict b,
                           ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, int accumulate) {
     const int whole = n - n % VW;
+    if (m <= MR) {
+        // One block of rows (a dense layer's few examples): B read once, BP_KR whole rows at a
+        // time, each in the order of its addresses, while C stays in the L1 cache; the strips
+        // of columns below would walk B a page a row, beyond what the prefetchers follow.
+        for (int k0 = 0; k0 < k || k0 == 0; k0 += BP_KR) {
+            const int kc = k - k0 < BP_KR ? k - k0 : BP_KR, load = accumulate || k0 > 0;
+            for (int j = 0; j < whole; j += NV * VW)
+                NAME(bp_any_block)(m, (whole - j) / VW < NV ? (whole - j) / VW : NV, kc, a + k0 * ka, ra, ka,
+                                   b + (ptrdiff_t)k0 * ldb + j, ldb, c + j, ldc, load);
+            for (int i = 0; i < m; i++)
+                for (int j = whole; j < n; j++) {
+                    float sum = load ? c[(ptrdiff_t)i * ldc + j] : 0;
+                    for (int p = k0; p < k0 + kc; p++) sum = FMA(a[i * ra + p * ka], b[(ptrdiff_t)p * ldb + j], sum);
+                    c[(ptrdiff_t)i * ldc + j] = sum;
+                }
+        }
+        return;
+    }
     for (int j = 0; j < whole; j += NV * VW) {
         const int nv = (whole - j) / VW < NV ? (whole - j) / VW : NV;
         // K in pieces whose rows of B (BP_KC × nv·VW floats) stay in the L1 cache across the row blocks.

@@ -9,9 +9,10 @@ import Testing
 @Suite("Matrix products in C (bp_gemm)")
 struct ProductsTests {
     /// (m, n, k): full blocks and every kind of remainder — rows short of a block, columns short
-    /// of a vector or of a block, k short of and past a pass over B, and k = 0.
+    /// of a vector or of a block, k short of and past a pass over B, and k = 0; one block of
+    /// rows or fewer, which reads B a few whole rows at a time.
     static let shapes: [(Int, Int, Int)] = [(1, 1, 1), (6, 64, 500), (40, 320, 25), (7, 17, 129), (13, 48, 300), (5, 130, 3),
-                                            (25, 32, 257), (3, 8, 0), (12, 65, 40)]
+                                            (25, 32, 257), (3, 8, 0), (12, 65, 40), (5, 1000, 37), (6, 40, 19)]
 
     /// C as the plain loop computes it: for each element, sum = fma(a, b, sum) over k in order
     /// (a·b + sum, rounded twice, for the portable copy), starting from C with `accumulate`.

@@ -97,21 +97,22 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
     @_specialize(where Scalar == Double)
     func step(on data: LabelledData, indices: ArraySlice<Int>, next _: ArraySlice<Int>,
               optimizer: inout Optimizer<Scalar>) -> Bool {
-        let (finite, used) = backpropagateHalves(data, indices, optimizer: &optimizer)
+        let (finite, used) = backpropagateHalves(data, indices, optimizer: &optimizer, denseGradients: false)
         // The halves' sum and the step are element by element: half of every layer on each thread.
         nonisolated(unsafe) let path = self
         let descent = optimizer, m = indices.count, (first, second) = (halves[0], used > 1 ? halves[1] : nil)
+        let ran = Array(halves.prefix(used))
         inParallel(2) { part in
             path.update(descent, examples: m, part: part, of: 2, gradient: { (first.nablaW[$0], first.nablaB[$0]) },
-                        adding: second.map { second in { (second.nablaW[$0], second.nablaB[$0]) } })
+                        adding: second.map { second in { (second.nablaW[$0], second.nablaB[$0]) } }, denseFrom: ran)
         }
         return finite
     }
 
     /// The forward and backward passes of both halves of `indices`, with `optimizer`'s dropout;
     /// whether every output was finite, and how many halves ran.
-    private func backpropagateHalves(_ data: LabelledData, _ indices: ArraySlice<Int>,
-                                     optimizer: inout Optimizer<Scalar>) -> (finite: Bool, used: Int) {
+    private func backpropagateHalves(_ data: LabelledData, _ indices: ArraySlice<Int>, optimizer: inout Optimizer<Scalar>,
+                                     denseGradients: Bool = true) -> (finite: Bool, used: Int) {
         if (indices.count + 1) / 2 > halves[0].capacity { halves = makeHalves(capacity: (indices.count + 1) / 2) }
         nonisolated(unsafe) let weights = w, biases = b
         let cost = network.cost, output = self.output, masked = optimizer.dropout > 0, rate = optimizer.stepDropout
@@ -120,26 +121,78 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
             if masked { half.drawMasks(rate: rate, generator: &optimizer.dropoutGenerator) }
         }) { half in
             half.feedforward(weights: weights, biases: biases, masked: masked)
-            half.backpropagate(weights: weights, cost: cost, output: output, masked: masked)
+            half.backpropagate(weights: weights, cost: cost, output: output, masked: masked, denseGradients: denseGradients)
         }
         return (halves.prefix(used).allSatisfy(\.outputIsFinite), used)
     }
 
     /// w → w − (η/m) Σₓ ∂Cₓ/∂w less weight decay, b → b − (η/m) Σₓ ∂Cₓ/∂b, through the velocity
-    /// with momentum, from the gradient sums `gradient(l)` gives for each layer `l`.
+    /// with momentum, from the gradient sums `gradient(l)` gives for each layer `l`; with
+    /// `denseFrom`, a dense layer's weights take their gradient from those halves instead (see
+    /// ``descendDense(_:layer:examples:rows:halves:)``).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     private func update(_ optimizer: Optimizer<Scalar>, examples m: Int, part: Int = 0, of parts: Int = 1,
                         gradient: (Int) -> (w: UnsafeMutablePointer<Scalar>, b: UnsafeMutablePointer<Scalar>),
-                        adding extra: ((Int) -> (w: UnsafeMutablePointer<Scalar>, b: UnsafeMutablePointer<Scalar>))? = nil) {
+                        adding extra: ((Int) -> (w: UnsafeMutablePointer<Scalar>, b: UnsafeMutablePointer<Scalar>))? = nil,
+                        denseFrom ran: [ConvolutionBatch<Scalar>]? = nil) {
         for (l, stage) in stages.enumerated() where stage.weightCount > 0 {
-            let g = gradient(l), h = extra?(l)
-            for (p, v, sum, more, count, decays) in [(w[l], vw?[l], g.w, h?.w, stage.weightCount, true),
-                                                     (b[l], vb?[l], g.b, h?.b, stage.biasCount, false)] {
+            let g = gradient(l), h = extra?(l), fused = ran != nil && stage.isDense
+            if fused, let ran {
+                let neurons = stage.output.count
+                descendDense(optimizer, layer: l, examples: m, rows: neurons * part / parts ..< neurons * (part + 1) / parts, halves: ran)
+            }
+            for (p, v, sum, more, count, decays) in [(w[l], vw?[l], g.w, h?.w, fused ? 0 : stage.weightCount, true),
+                                                     (b[l], vb?[l], g.b, h?.b, stage.biasCount, false)] where count > 0 {
                 let range = count * part / parts ..< count * (part + 1) / parts
                 if let more { for i in range { sum[i] += more[i] } }
                 optimizer.descend(p + range.lowerBound, velocity: v.map { $0 + range.lowerBound }, gradient: sum + range.lowerBound,
                                   count: range.count, examples: m, decays: decays)
+            }
+        }
+    }
+
+    /// The step of dense layer `l`'s weights `rows`, with ∂C/∂w = Σₓ δˡ(aˡ⁻¹)ᵀ (BP4) formed a few
+    /// rows at a time from the halves' δˡ and input rows, each element's products added example
+    /// by example, the first half's first: the gradient never fills a matrix of its own, so the
+    /// step reads and writes wˡ once (the 1,000 × 1,000 layers of chapter 6's dropout network
+    /// spent most of their time writing, zeroing and reading back those sums). The rows a
+    /// thread takes do not change any element's sums, so the bits do not depend on the threads.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func descendDense(_ optimizer: Optimizer<Scalar>, layer l: Int, examples m: Int, rows: Range<Int>,
+                              halves: [ConvolutionBatch<Scalar>]) {
+        let inputs = stages[l].input.count, block = 6
+        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: block * inputs) { buffer in
+            let g = buffer.baseAddress!
+            for first in stride(from: rows.lowerBound, to: rows.upperBound, by: block) {
+                let count = min(block, rows.upperBound - first)
+                denseGradient(layer: l, rows: first ..< first + count, halves: halves, into: g)
+                optimizer.descend(w[l] + first * inputs, velocity: vw.map { $0[l] + first * inputs }, gradient: g,
+                                  count: count * inputs, examples: m, decays: true)
+            }
+        }
+    }
+
+    /// Σₓ ∂C/∂wˡ (BP4) of dense layer `l`'s `rows`, from the halves' δˡ and input rows, into `g`
+    /// (row after row): each element's products added example by example, the first half's first.
+    private func denseGradient(layer l: Int, rows: Range<Int>, halves: [ConvolutionBatch<Scalar>], into g: UnsafeMutablePointer<Scalar>) {
+        let inputs = stages[l].input.count
+        for (h, half) in halves.enumerated() {
+            let n = half.count, delta = half.delta[l] + rows.lowerBound * n, x = half.inputRows[l]!
+            if half.usesProducts {
+                // The same sums as the loop below, each a chain of fused multiply-adds.
+                bp_gemm(half.isa, Int32(rows.count), Int32(inputs), Int32(n), floats(delta), n, floats(x), inputs, floats(g), inputs,
+                        h > 0 ? 1 : 0)
+                continue
+            }
+            if h == 0 { g.update(repeating: 0, count: rows.count * inputs) }
+            for r in 0..<rows.count {
+                let sums = g + r * inputs
+                for e in 0..<n {
+                    let d = delta[r * n + e], row = x + e * inputs
+                    for i in 0..<inputs { sums[i] += d * row[i] }
+                }
             }
         }
     }
@@ -207,12 +260,17 @@ extension ConvolutionPath: GradientSumming {
 
     func gradientSum(on data: LabelledData, indices: ArraySlice<Int>, into gradient: UnsafeMutablePointer<Scalar>) -> Bool {
         var withoutDropout = Optimizer<Scalar>(eta: 1)
-        let (finite, used) = backpropagateHalves(data, indices, optimizer: &withoutDropout)
-        // The first half's sums plus the second's, layer by layer, weights then biases.
+        let (finite, used) = backpropagateHalves(data, indices, optimizer: &withoutDropout, denseGradients: false)
+        // The first half's sums plus the second's, layer by layer, weights then biases; a dense
+        // layer's weights as the step forms them (``denseGradient(layer:rows:halves:into:)``).
+        let ran = Array(halves.prefix(used))
         var offset = 0
         for (l, stage) in stages.enumerated() where stage.weightCount > 0 {
-            for (sums, count) in [(halves.prefix(used).map { $0.nablaW[l] }, stage.weightCount),
-                                  (halves.prefix(used).map { $0.nablaB[l] }, stage.biasCount)] {
+            if stage.isDense {
+                denseGradient(layer: l, rows: 0 ..< stage.output.count, halves: ran, into: gradient + offset)
+                offset += stage.weightCount
+            }
+            for (sums, count) in [(ran.map { $0.nablaW[l] }, stage.isDense ? 0 : stage.weightCount), (ran.map { $0.nablaB[l] }, stage.biasCount)] {
                 for i in 0..<count { gradient[offset + i] = used > 1 ? sums[0][i] + sums[1][i] : sums[0][i] }
                 offset += count
             }
@@ -228,6 +286,12 @@ extension ConvolutionPath: GradientSumming {
         }
         update(optimizer, examples: examples) { (gradient + offsets[$0], gradient + offsets[$0] + self.stages[$0].weightCount) }
     }
+}
+
+/// `p` as BackpropKernels' Float (only called where the batches use the C loops, so when Scalar
+/// is Float).
+private func floats<Scalar>(_ p: UnsafePointer<Scalar>) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer(mutating: p).assumingMemoryBound(to: Float.self)
 }
 
 extension ConvolutionBatch {

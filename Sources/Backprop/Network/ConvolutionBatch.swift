@@ -13,6 +13,7 @@ struct BatchStage: Sendable {
 
     /// The rows of a convolution's unfolded input: one receptive field, depth·k·k values.
     var fieldSize: Int { if case .convolution(let k) = kind { input.depth * k * k } else { input.count } }
+    var isDense: Bool { if case .dense = kind { true } else { false } }
     var weightCount: Int { if case .pooling = kind { 0 } else { output.depth * fieldSize } }
     var biasCount: Int { if case .pooling = kind { 0 } else { output.depth } }
 
@@ -94,6 +95,13 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     private let argmax: [UnsafeMutablePointer<Int32>]
     /// Σₓ ∂Cₓ/∂wˡ and Σₓ ∂Cₓ/∂bˡ over the examples.
     let nablaW: [UnsafeMutablePointer<Scalar>], nablaB: [UnsafeMutablePointer<Scalar>]
+    /// A dense layer's input, one row per example (aˡ⁻¹ transposed, dropout's mask applied), as the
+    /// forward pass leaves it: for the narrow products, and for the engine, which forms ∂C/∂wˡ
+    /// row by row as it updates wˡ (nil for the other layers).
+    let inputRows: [UnsafeMutablePointer<Scalar>?]
+    /// A dense layer's zˡ or BP2's product for the narrow products, one row per example, before
+    /// they are turned into columns.
+    private let transposed: UnsafeMutablePointer<Scalar>
     /// Dropout's factors for each layer whose output feeds a dense layer (nil for the others):
     /// 0 for a dropped value, 1/(1 − rate) for a kept one, as ``drawMasks(rate:generator:)`` drew them.
     let masks: [UnsafeMutablePointer<Scalar>?]
@@ -125,6 +133,8 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
         argmax = stages.map { if case .pooling = $0.kind { buffer($0.output.count * capacity) } else { buffer(0) } }
         nablaW = stages.map { buffer($0.weightCount) }
         nablaB = stages.map { buffer($0.biasCount) }
+        inputRows = stages.map { $0.isDense ? buffer($0.input.count * capacity) : nil }
+        transposed = buffer(stages.filter(\.isDense).map { max($0.input.count, $0.output.count) }.max()! * capacity)
         masks = stages.indices.map { l in
             guard l + 1 < stages.count, case .dense = stages[l + 1].kind else { return nil }
             return buffer(sizes[l])
@@ -233,10 +243,20 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
                     }
                 }
             case .dense:
-                // zˡ = wˡaˡ⁻¹ + bˡ, one column per example (the first layer reads the rows of x as columns).
-                let neurons = out.count, inputs = stage.input.count
-                Scalar.gemm(transposeA: false, transposeB: l == 0, m: neurons, n: m, k: inputs, alpha: 1, a: w[l], lda: inputs,
-                            b: input, ldb: l == 0 ? inputs : m, beta: 0, c: z[l], ldc: m)
+                let neurons = out.count, inputs = stage.input.count, rows = inputRows[l]!
+                for e in 0..<m {
+                    for i in 0..<inputs { rows[e * inputs + i] = l > 0 ? input[i * m + e] : input[e * inputs + i] }
+                }
+                if narrow {
+                    // zᵀ = (aˡ⁻¹)ᵀ(wˡ)ᵀ, one row per example, reading wˡ once, then turned into columns.
+                    bp_gemm_nt(isa, Int32(m), Int32(neurons), Int32(inputs), floats(rows), inputs, floats(w[l]), inputs, floats(transposed),
+                               neurons, 0)
+                    transpose(transposed, rows: m, columns: neurons, into: z[l])
+                } else {
+                    // zˡ = wˡaˡ⁻¹ + bˡ, one column per example (the first layer reads the rows of x as columns).
+                    Scalar.gemm(transposeA: false, transposeB: l == 0, m: neurons, n: m, k: inputs, alpha: 1, a: w[l], lda: inputs,
+                                b: input, ldb: l == 0 ? inputs : m, beta: 0, c: z[l], ldc: m)
+                }
                 if stage.activation == .softmax {
                     softmaxColumns(bias: UnsafeBufferPointer(start: b[l], count: neurons), rows: neurons, columns: m,
                                    z: UnsafeMutableBufferPointer(start: z[l], count: neurons * m),
@@ -253,10 +273,13 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
 
     /// The backward pass after ``feedforward(weights:biases:masked:)``: BP1 at the output, then BP2
     /// layer by layer back, leaving BP3 and BP4 summed over the examples in `nablaB` and `nablaW`.
-    /// `masked` must be what the forward pass was given: a dropped value passes no δ back.
+    /// `masked` must be what the forward pass was given: a dropped value passes no δ back. Without
+    /// `denseGradients`, a dense layer's BP4 is left to the engine, which forms it from δˡ and
+    /// `inputRows` as it updates wˡ (a product of rank `count` would be written, then read back, in full).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func backpropagate(weights w: [UnsafeMutablePointer<Scalar>], cost: Cost, output: OutputForm, masked: Bool = false) {
+    func backpropagate(weights w: [UnsafeMutablePointer<Scalar>], cost: Cost, output: OutputForm, masked: Bool = false,
+                       denseGradients: Bool = true) {
         let m = count, last = stages.count - 1
         // BP1: δᴸ = ∇ₐC ⊙ σ′(zᴸ), example by example.
         for e in 0..<m {
@@ -305,11 +328,17 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
                 let neurons = out.count, inputs = stage.input.count
                 // BP3: ∂C/∂b = δ, summed over the examples.
                 sumRows(delta[l], rows: neurons, columns: m, into: nablaB[l])
-                // BP4: ∂C/∂w = δ(aˡ⁻¹)ᵀ, summed over the examples.
-                Scalar.gemm(transposeA: false, transposeB: l > 0, m: neurons, n: inputs, k: m, alpha: 1, a: delta[l], lda: m,
-                            b: input, ldb: l > 0 ? m : inputs, beta: 0, c: nablaW[l], ldc: inputs)
-                // BP2's product (wˡ)ᵀδˡ.
-                if l > 0 {
+                if denseGradients {
+                    // BP4: ∂C/∂w = δ(aˡ⁻¹)ᵀ, summed over the examples.
+                    Scalar.gemm(transposeA: false, transposeB: l > 0, m: neurons, n: inputs, k: m, alpha: 1, a: delta[l], lda: m,
+                                b: input, ldb: l > 0 ? m : inputs, beta: 0, c: nablaW[l], ldc: inputs)
+                }
+                // BP2's product (wˡ)ᵀδˡ; narrow, as (δˡ)ᵀwˡ, one row per example, reading wˡ once.
+                if l > 0, narrow {
+                    bp_gemm_tn(isa, Int32(m), Int32(inputs), Int32(neurons), floats(delta[l]), m, floats(w[l]), inputs, floats(transposed),
+                               inputs, 0)
+                    transpose(transposed, rows: m, columns: inputs, into: delta[l - 1])
+                } else if l > 0 {
                     Scalar.gemm(transposeA: true, transposeB: false, m: inputs, n: m, k: neurons, alpha: 1, a: w[l], lda: inputs,
                                 b: delta[l], ldb: m, beta: 0, c: delta[l - 1], ldc: m)
                 }
@@ -388,6 +417,19 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
         }
         Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
                     beta: adding ? 1 : 0, c: c, ldc: ldc)
+    }
+
+    /// Whether the dense layers' forward products and BP2 are BackpropKernels' (with
+    /// `usesProducts`, for at most 6 examples, one block of `bp_gemm`'s rows): each then reads wˡ
+    /// once where it lies, where BLAS copied ("packed") all of it first, a copy that took about
+    /// as long as the product for chapter 6's 1,000-neuron layers at 5 examples a half-batch.
+    private var narrow: Bool { usesProducts && count <= 6 }
+
+    /// `matrix` (`rows` × `columns`) transposed into `target`.
+    private func transpose(_ matrix: UnsafePointer<Scalar>, rows: Int, columns: Int, into target: UnsafeMutablePointer<Scalar>) {
+        for r in 0..<rows {
+            for c in 0..<columns { target[c * rows + r] = matrix[r * columns + c] }
+        }
     }
 
     /// The examples loaded, cut into slabs of at most ``slab``.

@@ -56,3 +56,24 @@ void bp_gemm_nt(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, con
                 ptrdiff_t ldc, int accumulate) {
     BP_DISPATCH(isa, bp_gemm_nt, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 }
+
+/// A's rows padded to a whole number of the widest vectors (16 floats).
+static int bp_padded(int m) { return (m + 15) / 16 * 16; }
+
+ptrdiff_t bp_gemm_nt_scratch(int m, int n, int k) { return (ptrdiff_t)bp_padded(m) * ((ptrdiff_t)k + n); }
+
+void bp_gemm_nt_by_transposes(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                              float *c, ptrdiff_t ldc, int accumulate, float *scratch) {
+    const int mp = bp_padded(m);
+    float *at = scratch, *ct = scratch + (ptrdiff_t)k * mp;
+    for (int p = 0; p < k; p++) {
+        for (int i = 0; i < m; i++) at[(ptrdiff_t)p * mp + i] = a[(ptrdiff_t)i * lda + p];
+        for (int i = m; i < mp; i++) at[(ptrdiff_t)p * mp + i] = 0;
+    }
+    bp_gemm(isa, n, mp, k, b, ldb, at, mp, ct, mp, 0);
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            const float sum = ct[(ptrdiff_t)j * mp + i];
+            c[(ptrdiff_t)i * ldc + j] = accumulate ? c[(ptrdiff_t)i * ldc + j] + sum : sum;
+        }
+}

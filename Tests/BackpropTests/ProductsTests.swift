@@ -94,6 +94,31 @@ struct ProductsTests {
         }
     }
 
+    @Test("A·Bᵀ through transposes (BP4 at a short k): each element the plain loop's sum in the order of k, then added to C",
+          arguments: ConvolutionKernelsTests.instructionSets, [false, true])
+    func transposedBThroughTransposes(isa: Int32, accumulate: Bool) {
+        var generator = SeededGenerator(seed: 25)
+        for (m, n, k) in Self.shapes + [(40, 500, 320), (20, 25, 17)] {
+            let (lda, ldb, ldc) = (k + 1, k + 3, n + 1)
+            let a = (0..<max(m * lda, 1)).map { _ in Float(generator.nextUniform() * 2 - 1) }
+            let b = (0..<max(n * ldb, 1)).map { _ in Float(generator.nextUniform() * 2 - 1) }
+            let c = (0..<m * ldc).map { _ in Float(generator.nextUniform() * 2 - 1) }
+            var result = c, scratch = [Float](repeating: .nan, count: bp_gemm_nt_scratch(Int32(m), Int32(n), Int32(k)))
+            bp_gemm_nt_by_transposes(isa, Int32(m), Int32(n), Int32(k), a, lda, b, ldb, &result, ldc, accumulate ? 1 : 0, &scratch)
+            // B·Aᵀ by the plain loop: row j of B times row i of A.
+            let bt = (0..<max(k * n, 1)).map { k == 0 ? 0 : b[($0 % n) * ldb + $0 / n] }
+            let sums = Self.loop(isa: isa, m: m, n: n, k: k, a: a, lda: lda, b: bt, ldb: n, c: [Float](repeating: 0, count: m * n), ldc: n,
+                                 accumulate: false)
+            for i in 0..<m {
+                for j in 0..<n {
+                    let expected = accumulate ? c[i * ldc + j] + sums[i * n + j] : sums[i * n + j]
+                    #expect(result[i * ldc + j] == expected, "m \(m), n \(n), k \(k), (\(i), \(j))")
+                }
+                #expect(result[(i * ldc + n)..<(i * ldc + ldc)] == c[(i * ldc + n)..<(i * ldc + ldc)])
+            }
+        }
+    }
+
     @Test("Agrees with BLAS to Float's rounding")
     func closeToBLAS() {
         var generator = SeededGenerator(seed: 22)

@@ -102,6 +102,8 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     /// A dense layer's zˡ or BP2's product for the narrow products, one row per example, before
     /// they are turned into columns.
     private let transposed: UnsafeMutablePointer<Scalar>
+    /// `bp_gemm_nt_by_transposes`'s scratch, for the largest of the convolutions' BP4 products.
+    private let productScratch: UnsafeMutablePointer<Scalar>
     /// Dropout's factors for each layer whose output feeds a dense layer (nil for the others):
     /// 0 for a dropped value, 1/(1 − rate) for a kept one, as ``drawMasks(rate:generator:)`` drew them.
     let masks: [UnsafeMutablePointer<Scalar>?]
@@ -134,6 +136,10 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
         nablaW = stages.map { buffer($0.weightCount) }
         nablaB = stages.map { buffer($0.biasCount) }
         inputRows = stages.map { $0.isDense ? buffer($0.input.count * capacity) : nil }
+        productScratch = buffer(stages.map {
+            guard case .convolution = $0.kind else { return 0 }
+            return bp_gemm_nt_scratch(Int32($0.output.depth), Int32($0.fieldSize), Int32(min(capacity, Self.slab) * $0.output.height * $0.output.width))
+        }.max()!)
         transposed = buffer(stages.filter(\.isDense).map { max($0.input.count, $0.output.count) }.max()! * capacity)
         masks = stages.indices.map { l in
             guard l + 1 < stages.count, case .dense = stages[l + 1].kind else { return nil }
@@ -406,12 +412,18 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     }
 
     /// A convolution's product, C = op(A)·op(B) (C += with `adding`), row-major as BLAS takes it:
-    /// BackpropKernels' `bp_gemm`, `bp_gemm_tn` or `bp_gemm_nt` with `usesProducts`, else BLAS.
-    /// A·Bᵀ stays with BLAS unless its rows are long (the first convolution's BP4, 576 positions an
-    /// example): there `bp_gemm_nt` took about 0.6 of BLAS's time, on rows of 64 1.2–1.5 times it.
+    /// BackpropKernels' products with `usesProducts`, else BLAS. A·Bᵀ (BP4) is `bp_gemm_nt` when
+    /// its rows are long (the first convolution's, 576 positions an example: about 0.6 of BLAS's
+    /// time), otherwise `bp_gemm` on transposed copies (`bp_gemm_nt_by_transposes`; the second
+    /// convolution's rows of 64 positions, where `bp_gemm_nt`'s sums of lanes took 1.2–1.5 times
+    /// BLAS's time).
     private func multiply(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, a: UnsafePointer<Scalar>, lda: Int,
                           b: UnsafePointer<Scalar>, ldb: Int, adding: Bool = false, c: UnsafeMutablePointer<Scalar>, ldc: Int) {
-        if usesProducts, !transposeB || k >= 1024 {
+        if usesProducts, transposeB, k < 1024 {
+            return bp_gemm_nt_by_transposes(isa, Int32(m), Int32(n), Int32(k), floats(a), lda, floats(b), ldb, floats(c), ldc, adding ? 1 : 0,
+                                            floats(productScratch))
+        }
+        if usesProducts {
             let product = transposeB ? bp_gemm_nt : transposeA ? bp_gemm_tn : bp_gemm
             return product(isa, Int32(m), Int32(n), Int32(k), floats(a), lda, floats(b), ldb, floats(c), ldc, adding ? 1 : 0)
         }

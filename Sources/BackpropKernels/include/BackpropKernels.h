@@ -155,6 +155,17 @@ void bp_gemm_tn(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, con
 void bp_gemm_nt(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c,
                 ptrdiff_t ldc, int accumulate);
 
+/// C (+)= A·Bᵀ as bp_gemm computes (B·Aᵀ)ᵀ: A copied transposed into `scratch`, its columns
+/// padded to whole vectors, B·Aᵀ formed there by bp_gemm, then added into C transposed. Each
+/// element of C is bp_gemm's sum in the order of k (plus C's value with `accumulate`); for a
+/// few dozen rows of A and a short k, where bp_gemm_nt's sums of lanes cost too much.
+/// `scratch` holds at least bp_gemm_nt_scratch(m, n, k) floats.
+void bp_gemm_nt_by_transposes(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                              float *c, ptrdiff_t ldc, int accumulate, float *scratch);
+
+/// Floats bp_gemm_nt_by_transposes needs in `scratch`.
+ptrdiff_t bp_gemm_nt_scratch(int m, int n, int k);
+
 #ifdef __cplusplus
 }
 #endif

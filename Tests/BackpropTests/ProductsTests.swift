@@ -65,15 +65,21 @@ struct ProductsTests {
         }
     }
 
+    /// A (m × k), B (n × k) and C (m × n) for C (+)= A·Bᵀ, uniform in [−1, 1), rows `lda`, `ldb`, `ldc` apart.
+    static func transposedOperands(m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int,
+                                   _ generator: inout SeededGenerator) -> (a: [Float], b: [Float], c: [Float]) {
+        let a = (0..<max(m * lda, 1)).map { _ in Float(generator.nextUniform() * 2 - 1) }
+        let b = (0..<max(n * ldb, 1)).map { _ in Float(generator.nextUniform() * 2 - 1) }
+        return (a, b, (0..<m * ldc).map { _ in Float(generator.nextUniform() * 2 - 1) })
+    }
+
     @Test("With B transposed (BP4's δˡ·colsᵀ): Double's sums to Float's rounding, and the same bits on every call",
           arguments: ConvolutionKernelsTests.instructionSets)
     func transposedB(isa: Int32) {
         var generator = SeededGenerator(seed: 24)
         for (m, n, k) in Self.shapes + [(20, 25, 2880), (40, 500, 320)] {
             let (lda, ldb, ldc) = (k + 1, k + 3, n + 1)
-            let a = (0..<max(m * lda, 1)).map { _ in Float(generator.nextUniform() * 2 - 1) }
-            let b = (0..<max(n * ldb, 1)).map { _ in Float(generator.nextUniform() * 2 - 1) }
-            let c = (0..<m * ldc).map { _ in Float(generator.nextUniform() * 2 - 1) }
+            let (a, b, c) = Self.transposedOperands(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, &generator)
             var once = c, twice = c
             bp_gemm_nt(isa, Int32(m), Int32(n), Int32(k), a, lda, b, ldb, &once, ldc, 1)
             bp_gemm_nt(isa, Int32(m), Int32(n), Int32(k), a, lda, b, ldb, &twice, ldc, 1)
@@ -100,9 +106,7 @@ struct ProductsTests {
         var generator = SeededGenerator(seed: 25)
         for (m, n, k) in Self.shapes + [(40, 500, 320), (20, 25, 17)] {
             let (lda, ldb, ldc) = (k + 1, k + 3, n + 1)
-            let a = (0..<max(m * lda, 1)).map { _ in Float(generator.nextUniform() * 2 - 1) }
-            let b = (0..<max(n * ldb, 1)).map { _ in Float(generator.nextUniform() * 2 - 1) }
-            let c = (0..<m * ldc).map { _ in Float(generator.nextUniform() * 2 - 1) }
+            let (a, b, c) = Self.transposedOperands(m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, &generator)
             var result = c, scratch = [Float](repeating: .nan, count: bp_gemm_nt_scratch(Int32(m), Int32(n), Int32(k)))
             bp_gemm_nt_by_transposes(isa, Int32(m), Int32(n), Int32(k), a, lda, b, ldb, &result, ldc, accumulate ? 1 : 0, &scratch)
             // B·Aᵀ by the plain loop: row j of B times row i of A.

@@ -139,6 +139,20 @@ struct SweepCommandTests {
             return try JSONSerialization.data(withJSONObject: object?["network"] ?? [:], options: .sortedKeys)
         }
         #expect(try network("member-5.json") == network("alone.json"))
+        // The saved members voted again give the same vote, line for line.
+        let saved = try runBackprop(["ensemble", "--models"] + (4...6).map { directory + "/member-\($0).json" })
+        #expect(saved.status == 0, "\(saved.stderr)")
+        let voteLine = { (text: String) in text.split(separator: "\n").first { $0.hasPrefix("Vote of 3: ") } }
+        #expect(voteLine(saved.stdout) != nil && voteLine(saved.stdout) == voteLine(result.stdout), "\(saved.stdout)")
+        #expect(saved.stdout.contains(directory + "/member-4.json: "), "\(saved.stdout)")
+    }
+
+    @Test("ensemble --models refuses training options beside it, and files that are not models")
+    func ensembleOfSavedModelsRefusals() throws {
+        let refused = try runBackprop(["ensemble", "--models", "a.json", "--epochs", "1"])
+        #expect(refused.status == 2 && refused.stderr.contains("--models votes saved networks and trains nothing"), "\(refused.stderr)")
+        let missing = try runBackprop(["ensemble", "--models", "/nonexistent/m.json"])
+        #expect(missing.status != 0 && missing.stderr.contains("/nonexistent/m.json"), "\(missing.stderr)")
     }
 
     @Test("ensemble refuses outputs that clash and options it does not take, before any work", arguments: [

@@ -15,7 +15,9 @@ struct Ensemble: ParsableCommand {
             trains five such networks, seeds --seed, --seed + 1, …, each on one thread, across the \
             cores (or the ranks under mpirun), and prints each member's accuracy on the 10,000 test \
             images and the vote's. The vote picks the digit most members chose; a tie goes to the \
-            first member (lowest seed) whose choice is among the tied digits.
+            first member (lowest seed) whose choice is among the tied digits. With --models, it \
+            votes saved networks instead (trained apart, e.g. by resumable train runs with \
+            --checkpoint), the first file first among ties, and trains nothing.
             """)
 
     @Option(help: ArgumentHelp("Networks to train (k).", valueName: "k"))
@@ -29,6 +31,10 @@ struct Ensemble: ParsableCommand {
     @Option(help: ArgumentHelp("Save each member's model (backprop's format), the pattern's {seed} replaced by its seed, e.g. models/member-{seed}.json.", valueName: "pattern"))
     var saveMembers: String?
 
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Vote these saved networks on the test images instead of training members.",
+                                                          valueName: "model"))
+    var models: [String] = []
+
     @OptionGroup var data: DataOptions
 
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Options of backprop train for every member.", valueName: "train-options"))
@@ -39,6 +45,9 @@ struct Ensemble: ParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(members) else { throw ValidationError("--members must be from 1 to 1,000, got \(members)") }
+        if !models.isEmpty, let option = trainOptions.first ?? (saveMembers != nil ? "--save-members" : nil) {
+            throw ValidationError("--models votes saved networks and trains nothing: \(option) has no place beside it")
+        }
         for option in trainOptions where option.hasPrefix("--") {
             let key = String(option.dropFirst(2).prefix { $0 != "=" })
             if SweepSpec.outputKeys.contains(key) {
@@ -76,6 +85,7 @@ struct Ensemble: ParsableCommand {
     }
 
     func run() throws {
+        if !models.isEmpty { return try voteSaved() }
         let part = try Participation.join()
         let mnist = try data.loadAll(includingTest: true)
         let threads = jobs.threads(part)
@@ -124,6 +134,26 @@ struct Ensemble: ParsableCommand {
         let settings = train.data.settings(for: mnist)
         return Member(seed: seed, status: status, epochs: run.history.epochs.count, seconds: run.history.trainingSeconds,
                       choices: choices, model: save ? ModelFile(run: run, data: settings) : nil)
+    }
+
+    /// The vote of the networks in `models`, each one's accuracy first.
+    func voteSaved() throws {
+        let networks = try models.map { path in
+            let network = try ModelFile.load(from: path).network
+            guard network.inputSize == MNIST.inputSize, network.outputSize == MNIST.classCount else {
+                throw CLIError("\(path): a network with layer sizes \(network.layerSizes) cannot read MNIST images (784 inputs, 10 outputs)")
+            }
+            return network
+        }
+        let test = try data.load(.test)
+        var voters: [Member] = []
+        for (index, (path, network)) in zip(models, networks).enumerated() {
+            let choices = network.predictions(on: test).map(UInt8.init)
+            let correct = zip(choices, test.labels).filter { $0 == $1 }.count
+            printLine("\(path): \(percent(Double(correct) / Double(test.count))) on the test images")
+            voters.append(Member(seed: UInt64(index), status: .finished, epochs: 0, seconds: 0, choices: choices, model: nil))
+        }
+        report(voters, test: test)
     }
 
     /// Each member's accuracy and the vote's.

@@ -57,6 +57,14 @@ void bp_gemm_nt(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, con
     BP_DISPATCH(isa, bp_gemm_nt, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 }
 
+int bp_gemm_block_rows(int isa) {
+#if defined(__x86_64__)
+    if (isa == BP_AVX512 || isa == BP_AVX2) return 6;
+#endif
+    (void)isa;
+    return 4;
+}
+
 /// A's rows padded to a whole number of the widest vectors (16 floats).
 static int bp_padded(int m) { return (m + 15) / 16 * 16; }
 

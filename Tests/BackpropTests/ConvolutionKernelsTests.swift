@@ -89,6 +89,17 @@ struct ConvolutionKernelsTests {
         ConvolutionPathTests.expectClose(withProducts, reference, tolerance: 5e-5, "weights with bp_gemm")
     }
 
+    @Test("Halves of 5 (the dense layers' own products and update) agree with the reference path to a few 1e-5",
+          arguments: [-1, 0], instructionSets)
+    func narrowHalves(shape: Int, isa: Int32) {
+        let start = shape < 0 ? Self.wideNetwork() : ConvolutionPathTests.network(shape)
+        let data = shape < 0 ? Self.wideData() : ConvolutionPathTests.data()
+        let reference = Self.trained(start, on: data, kernels: false, dropout: 0, reference: true)
+        let withProducts = Self.trained(start, on: data, kernels: true, products: true, dropout: 0, isa: isa)
+        #expect(Self.differences(withProducts, start) > 0)
+        ConvolutionPathTests.expectClose(withProducts, reference, tolerance: 5e-5, "weights with the dense layers' products")
+    }
+
     @Test("With dropout on the dense layers' inputs, too", arguments: instructionSets)
     func dropoutStepsAreEqual(isa: Int32) {
         let start = Self.wideNetwork(seed: 6), data = Self.wideData()

@@ -21,7 +21,8 @@ struct ConvolutionPathTests {
             let pool1 = MaxPoolingLayer<Scalar>(input: conv1.output, size: 2)
             let conv2 = ConvolutionLayer<Scalar>(input: pool1.output, maps: 4, kernel: 2, activation: .tanh, using: &generator)
             let pool2 = MaxPoolingLayer<Scalar>(input: conv2.output, size: 2)
-            return Network(layers: [conv1, pool1, conv2, pool2, dense(pool2.neurons, 6, .sigmoid), dense(6, 3, .softmax)],
+            // 14 neurons: each thread's half of the dense layer's update is more than one block of rows.
+            return Network(layers: [conv1, pool1, conv2, pool2, dense(pool2.neurons, 14, .sigmoid), dense(14, 3, .softmax)],
                            cost: .logLikelihood)
         }
         if shape == 2 {

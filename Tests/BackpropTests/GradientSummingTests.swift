@@ -13,16 +13,16 @@ struct GradientSummingTests {
 
     /// The weights (and velocities) after mini-batches of 10, 10 and 3 examples, each either a
     /// fused step or a gradient sum followed by a step from it.
-    static func trained(_ network: Network<Double>, engine: Engine, fromSums: Bool,
-                        recipe: Int) -> (Network<Double>, Network<Double>?) {
+    static func trained<Scalar: BLASScalar>(_ network: Network<Scalar>, engine: Engine, fromSums: Bool,
+                                            recipe: Int) -> (Network<Scalar>, Network<Scalar>?) {
         let (regularization, momentum) = ConvolutionPathTests.recipes[recipe]
         var network = network
-        var optimizer = Optimizer<Double>(eta: 0.3, regularization: regularization, trainingSetSize: 23, momentum: momentum,
+        var optimizer = Optimizer<Scalar>(eta: 0.3, regularization: regularization, trainingSetSize: 23, momentum: momentum,
                                           for: network)
         let prepared = engine.prepareForGradientSums(network, optimizer: optimizer, capacity: 10)
         #expect(prepared.engine == (engine == .reference ? .reference : .blas))
         let data = ConvolutionPathTests.data(), order = Array((0..<23).reversed())
-        var gradient = [Double](repeating: .nan, count: prepared.parameterCount)
+        var gradient = [Scalar](repeating: .nan, count: prepared.parameterCount)
         #expect(prepared.parameterCount == network.parameterCount)
         for start in stride(from: 0, to: 23, by: 10) {
             let indices = order[start..<min(start + 10, 23)]
@@ -41,7 +41,7 @@ struct GradientSummingTests {
 
     @Test("Each engine's gradient sum equals the reference path's, and leaves the weights alone", arguments: 0..<3)
     func sumsAgree(kind: Int) {
-        let network = Self.network(kind), data = ConvolutionPathTests.data()
+        let network: Network<Double> = Self.network(kind), data = ConvolutionPathTests.data()
         func sum(_ engine: Engine) -> [Double] {
             let prepared = engine.prepareForGradientSums(network)
             var gradient = [Double](repeating: .nan, count: prepared.parameterCount)
@@ -56,9 +56,19 @@ struct GradientSummingTests {
         expectClose(sum(.blas), reference, tolerance: 1e-10, "gradient sum")
     }
 
+    @Test("In Float, with the products in C, a step from the sum gives the fused step's bits", arguments: 1..<3, 0..<4)
+    func floatStepsAgree(kind: Int, recipe: Int) {
+        let start: Network<Float> = ConvolutionPathTests.network(kind - 1)
+        let (fused, fusedVelocity) = Self.trained(start, engine: .blas, fromSums: false, recipe: recipe)
+        let (split, splitVelocity) = Self.trained(start, engine: .blas, fromSums: true, recipe: recipe)
+        #expect(split != start)
+        #expect(split == fused)
+        #expect(splitVelocity == fusedVelocity)
+    }
+
     @Test("A step from the sum gives the fused step's weights and velocities", arguments: 0..<3, 0..<4)
     func stepsAgree(kind: Int, recipe: Int) {
-        let start = Self.network(kind)
+        let start: Network<Double> = Self.network(kind)
         for engine in [Engine.reference, .blas] {
             let (fused, fusedVelocity) = Self.trained(start, engine: engine, fromSums: false, recipe: recipe)
             let (split, splitVelocity) = Self.trained(start, engine: engine, fromSums: true, recipe: recipe)

@@ -151,8 +151,29 @@ struct SweepCommandTests {
     func ensembleOfSavedModelsRefusals() throws {
         let refused = try runBackprop(["ensemble", "--models", "a.json", "--epochs", "1"])
         #expect(refused.status == 2 && refused.stderr.contains("--models votes saved networks and trains nothing"), "\(refused.stderr)")
+        for extra in [["--members", "3"], ["--seed", "2"], ["--jobs", "1"]] {
+            let given = try runBackprop(["ensemble", "--models", "a.json"] + extra)
+            #expect(given.status == 2 && given.stderr.contains("\(extra[0]) has no place beside it"), "\(given.stderr)")
+        }
+        let stray = try runBackprop(["ensemble", "--models", "a.json", "--data", "/tmp", "b.json"])
+        #expect(stray.status == 2 && stray.stderr.contains("unexpected argument 'b.json'"), "\(stray.stderr)")
         let missing = try runBackprop(["ensemble", "--models", "/nonexistent/m.json"])
         #expect(missing.status != 0 && missing.stderr.contains("/nonexistent/m.json"), "\(missing.stderr)")
+        // A file that is not a model, and a model of the wrong size.
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("not a model".utf8).write(to: URL(fileURLWithPath: directory + "/text.json"))
+        let text = try runBackprop(["ensemble", "--models", directory + "/text.json"])
+        #expect(text.status != 0 && text.stderr.contains(directory + "/text.json"), "\(text.stderr)")
+        let network2 = #"{"sizes": [3, 2], "weights": [[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]], "biases": [[[0.1], [0.2]]], "cost": "CrossEntropyCost"}"#
+        try Data(network2.utf8).write(to: URL(fileURLWithPath: directory + "/small.json"))
+        let wrong = try runBackprop(["ensemble", "--models", directory + "/small.json"])
+        #expect(wrong.status != 0 && wrong.stderr.contains("cannot read MNIST images"), "\(wrong.stderr)")
+        // One model voted twice: the vote is its own answers.
+        let one = try runBackprop(["train", "--layers", "784,10", "--training-size", "100", "--epochs", "1", "--save", directory + "/one.json"])
+        #expect(one.status == 0, "\(one.stderr)")
+        let twice = try runBackprop(["ensemble", "--models", directory + "/one.json", directory + "/one.json"])
+        #expect(twice.status == 0 && twice.stdout.contains("0.00 points above the best member"), "\(twice.stdout) \(twice.stderr)")
     }
 
     @Test("ensemble refuses outputs that clash and options it does not take, before any work", arguments: [

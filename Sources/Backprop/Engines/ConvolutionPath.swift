@@ -97,6 +97,7 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
     @_specialize(where Scalar == Double)
     func step(on data: LabelledData, indices: ArraySlice<Int>, next _: ArraySlice<Int>,
               optimizer: inout Optimizer<Scalar>) -> Bool {
+        precondition(!indices.isEmpty, "a step needs at least one example")
         let (finite, used) = backpropagateHalves(data, indices, optimizer: &optimizer, denseGradients: false)
         // The halves' sum and the step are element by element: half of every layer on each thread.
         nonisolated(unsafe) let path = self
@@ -162,7 +163,8 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
     @_specialize(where Scalar == Double)
     private func descendDense(_ optimizer: Optimizer<Scalar>, layer l: Int, examples m: Int, rows: Range<Int>,
                               halves: [ConvolutionBatch<Scalar>]) {
-        let inputs = stages[l].input.count, block = 6
+        // Rows a block of `bp_gemm`'s: each block's product then reads the input rows once.
+        let inputs = stages[l].input.count, block = halves[0].usesProducts ? Int(bp_gemm_block_rows(halves[0].isa)) : 6
         withUnsafeTemporaryAllocation(of: Scalar.self, capacity: block * inputs) { buffer in
             let g = buffer.baseAddress!
             for first in stride(from: rows.lowerBound, to: rows.upperBound, by: block) {

@@ -413,10 +413,10 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
 
     /// A convolution's product, C = op(A)·op(B) (C += with `adding`), row-major as BLAS takes it:
     /// BackpropKernels' products with `usesProducts`, else BLAS. A·Bᵀ (BP4) is `bp_gemm_nt` when
-    /// its rows are long (the first convolution's, 576 positions an example: about 0.6 of BLAS's
-    /// time), otherwise `bp_gemm` on transposed copies (`bp_gemm_nt_by_transposes`; the second
-    /// convolution's rows of 64 positions, where `bp_gemm_nt`'s sums of lanes took 1.2–1.5 times
-    /// BLAS's time).
+    /// its rows are long, k ≥ 1024 (the first convolution's slabs of two examples or more, 576
+    /// positions each: about 0.6 of BLAS's time), otherwise `bp_gemm` on transposed copies
+    /// (`bp_gemm_nt_by_transposes`; the second convolution's rows of 64 positions an example,
+    /// where `bp_gemm_nt`'s sums of lanes took 1.2–1.5 times BLAS's time).
     private func multiply(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, a: UnsafePointer<Scalar>, lda: Int,
                           b: UnsafePointer<Scalar>, ldb: Int, adding: Bool = false, c: UnsafeMutablePointer<Scalar>, ldc: Int) {
         if usesProducts, transposeB, k < 1024 {
@@ -432,10 +432,11 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     }
 
     /// Whether the dense layers' forward products and BP2 are BackpropKernels' (with
-    /// `usesProducts`, for at most 6 examples, one block of `bp_gemm`'s rows): each then reads wˡ
-    /// once where it lies, where BLAS copied ("packed") all of it first, a copy that took about
-    /// as long as the product for chapter 6's 1,000-neuron layers at 5 examples a half-batch.
-    private var narrow: Bool { usesProducts && count <= 6 }
+    /// `usesProducts`, for at most one block of `bp_gemm`'s rows of examples: 6 with AVX2 and
+    /// AVX-512, 4 in portable C): each then reads wˡ once where it lies, where BLAS copied
+    /// ("packed") all of it first, a copy that took about as long as the product for chapter 6's
+    /// 1,000-neuron layers at 5 examples a half-batch.
+    private var narrow: Bool { usesProducts && count <= Int(bp_gemm_block_rows(isa)) }
 
     /// `matrix` (`rows` × `columns`) transposed into `target`.
     private func transpose(_ matrix: UnsafePointer<Scalar>, rows: Int, columns: Int, into target: UnsafeMutablePointer<Scalar>) {

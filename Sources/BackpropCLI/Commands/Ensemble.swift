@@ -20,11 +20,15 @@ struct Ensemble: ParsableCommand {
             --checkpoint), the first file first among ties, and trains nothing.
             """)
 
-    @Option(help: ArgumentHelp("Networks to train (k).", valueName: "k"))
-    var members = 5
+    @Option(name: .customLong("members"), help: ArgumentHelp("Networks to train (k; default 5).", valueName: "k"))
+    var membersGiven: Int?
 
-    @Option(help: ArgumentHelp("The first member's seed; the others follow it (seed, seed + 1, …).", valueName: "seed"))
-    var seed: UInt64 = 1
+    @Option(name: .customLong("seed"), help: ArgumentHelp("The first member's seed; the others follow it (seed, seed + 1, …; default 1).",
+                                                          valueName: "seed"))
+    var seedGiven: UInt64?
+
+    var members: Int { membersGiven ?? 5 }
+    var seed: UInt64 { seedGiven ?? 1 }
 
     @OptionGroup var jobs: JobsOption
 
@@ -45,8 +49,15 @@ struct Ensemble: ParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(members) else { throw ValidationError("--members must be from 1 to 1,000, got \(members)") }
-        if !models.isEmpty, let option = trainOptions.first ?? (saveMembers != nil ? "--save-members" : nil) {
-            throw ValidationError("--models votes saved networks and trains nothing: \(option) has no place beside it")
+        if !models.isEmpty {
+            let given = [("--members", membersGiven != nil), ("--seed", seedGiven != nil), ("--jobs", jobs.jobs != nil),
+                         ("--save-members", saveMembers != nil)].filter(\.1).map(\.0)
+            if let word = trainOptions.first, !word.hasPrefix("-") {
+                throw ValidationError("--models: unexpected argument '\(word)': give the model files right after --models")
+            }
+            if let option = trainOptions.first ?? given.first {
+                throw ValidationError("--models votes saved networks and trains nothing: \(option) has no place beside it")
+            }
         }
         for option in trainOptions where option.hasPrefix("--") {
             let key = String(option.dropFirst(2).prefix { $0 != "=" })
@@ -138,13 +149,7 @@ struct Ensemble: ParsableCommand {
 
     /// The vote of the networks in `models`, each one's accuracy first.
     func voteSaved() throws {
-        let networks = try models.map { path in
-            let network = try ModelFile.load(from: path).network
-            guard network.inputSize == MNIST.inputSize, network.outputSize == MNIST.classCount else {
-                throw CLIError("\(path): a network with layer sizes \(network.layerSizes) cannot read MNIST images (784 inputs, 10 outputs)")
-            }
-            return network
-        }
+        let networks = try models.map(ModelArgument.mnistNetwork(at:))
         let test = try data.load(.test)
         var voters: [Member] = []
         for (index, (path, network)) in zip(models, networks).enumerated() {

@@ -34,10 +34,7 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        let network = try model.load().network
-        guard network.inputSize == MNIST.inputSize, network.outputSize == MNIST.classCount else {
-            throw CLIError("\(model.path): a network with layer sizes \(network.layerSizes) cannot read MNIST images (784 inputs, 10 outputs)")
-        }
+        let network = try ModelArgument.mnistNetwork(at: model.path)
         let set = try data.load(split)
         let evaluation = network.evaluate(on: set, engine: engineOption.engine)
         let confusion = network.confusionMatrix(on: set, engine: engineOption.engine)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backprop
+import Datasets
 
 /// The model file a command reads.
 struct ModelArgument: ParsableArguments {
@@ -8,5 +9,14 @@ struct ModelArgument: ParsableArguments {
 
     func load() throws -> ModelFile {
         try ModelFile.load(from: path)
+    }
+
+    /// The network saved at `path`, refused unless it reads MNIST images and gives 10 outputs.
+    static func mnistNetwork(at path: String) throws -> Network<Float> {
+        let network = try ModelFile.load(from: path).network
+        guard network.inputSize == MNIST.inputSize, network.outputSize == MNIST.classCount else {
+            throw CLIError("\(path): a network with layer sizes \(network.layerSizes) cannot read MNIST images (784 inputs, 10 outputs)")
+        }
+        return network
     }
 }

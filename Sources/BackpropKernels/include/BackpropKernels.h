@@ -163,6 +163,10 @@ void bp_gemm_nt(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, con
 void bp_gemm_nt_by_transposes(int isa, int m, int n, int k, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                               float *c, ptrdiff_t ldc, int accumulate, float *scratch);
 
+/// Rows of A that bp_gemm holds in registers at once on instruction set `isa` (4, 6 or 6): a
+/// product with at most this many rows reads B once, a few whole rows at a time.
+int bp_gemm_block_rows(int isa);
+
 /// Floats bp_gemm_nt_by_transposes needs in `scratch`.
 ptrdiff_t bp_gemm_nt_scratch(int m, int n, int k);
 

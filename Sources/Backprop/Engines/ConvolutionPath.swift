@@ -98,7 +98,7 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
     func step(on data: LabelledData, indices: ArraySlice<Int>, next _: ArraySlice<Int>,
               optimizer: inout Optimizer<Scalar>) -> Bool {
         precondition(!indices.isEmpty, "a step needs at least one example")
-        let (finite, used) = backpropagateHalves(data, indices, optimizer: &optimizer, denseGradients: false)
+        let (finite, used) = backpropagateHalves(data, indices, optimizer: &optimizer)
         // The halves' sum and the step are element by element: half of every layer on each thread.
         nonisolated(unsafe) let path = self
         let descent = optimizer, m = indices.count, (first, second) = (halves[0], used > 1 ? halves[1] : nil)
@@ -111,9 +111,10 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
     }
 
     /// The forward and backward passes of both halves of `indices`, with `optimizer`'s dropout;
-    /// whether every output was finite, and how many halves ran.
-    private func backpropagateHalves(_ data: LabelledData, _ indices: ArraySlice<Int>, optimizer: inout Optimizer<Scalar>,
-                                     denseGradients: Bool = true) -> (finite: Bool, used: Int) {
+    /// whether every output was finite, and how many halves ran. The dense layers' BP4 is left to
+    /// ``denseGradient(layer:rows:halves:into:)``.
+    private func backpropagateHalves(_ data: LabelledData, _ indices: ArraySlice<Int>,
+                                     optimizer: inout Optimizer<Scalar>) -> (finite: Bool, used: Int) {
         if (indices.count + 1) / 2 > halves[0].capacity { halves = makeHalves(capacity: (indices.count + 1) / 2) }
         nonisolated(unsafe) let weights = w, biases = b
         let cost = network.cost, output = self.output, masked = optimizer.dropout > 0, rate = optimizer.stepDropout
@@ -122,7 +123,7 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
             if masked { half.drawMasks(rate: rate, generator: &optimizer.dropoutGenerator) }
         }) { half in
             half.feedforward(weights: weights, biases: biases, masked: masked)
-            half.backpropagate(weights: weights, cost: cost, output: output, masked: masked, denseGradients: denseGradients)
+            half.backpropagate(weights: weights, cost: cost, output: output, masked: masked, denseGradients: false)
         }
         return (halves.prefix(used).allSatisfy(\.outputIsFinite), used)
     }
@@ -184,8 +185,8 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
             let n = half.count, delta = half.delta[l] + rows.lowerBound * n, x = half.inputRows[l]!
             if half.usesProducts {
                 // The same sums as the loop below, each a chain of fused multiply-adds.
-                bp_gemm(half.isa, Int32(rows.count), Int32(inputs), Int32(n), floats(delta), n, floats(x), inputs, floats(g), inputs,
-                        h > 0 ? 1 : 0)
+                bp_gemm(half.isa, Int32(rows.count), Int32(inputs), Int32(n), half.floats(delta), n, half.floats(x), inputs,
+                        half.floats(g), inputs, h > 0 ? 1 : 0)
                 continue
             }
             if h == 0 { g.update(repeating: 0, count: rows.count * inputs) }
@@ -262,7 +263,7 @@ extension ConvolutionPath: GradientSumming {
 
     func gradientSum(on data: LabelledData, indices: ArraySlice<Int>, into gradient: UnsafeMutablePointer<Scalar>) -> Bool {
         var withoutDropout = Optimizer<Scalar>(eta: 1)
-        let (finite, used) = backpropagateHalves(data, indices, optimizer: &withoutDropout, denseGradients: false)
+        let (finite, used) = backpropagateHalves(data, indices, optimizer: &withoutDropout)
         // The first half's sums plus the second's, layer by layer, weights then biases; a dense
         // layer's weights as the step forms them (``denseGradient(layer:rows:halves:into:)``).
         let ran = Array(halves.prefix(used))
@@ -288,12 +289,6 @@ extension ConvolutionPath: GradientSumming {
         }
         update(optimizer, examples: examples) { (gradient + offsets[$0], gradient + offsets[$0] + self.stages[$0].weightCount) }
     }
-}
-
-/// `p` as BackpropKernels' Float (only called where the batches use the C loops, so when Scalar
-/// is Float).
-private func floats<Scalar>(_ p: UnsafePointer<Scalar>) -> UnsafeMutablePointer<Float> {
-    UnsafeMutableRawPointer(mutating: p).assumingMemoryBound(to: Float.self)
 }
 
 extension ConvolutionBatch {

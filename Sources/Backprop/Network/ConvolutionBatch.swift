@@ -469,7 +469,7 @@ final class ConvolutionBatch<Scalar: BLASScalar>: @unchecked Sendable {
     }
 
     /// `p` as the C loops' Float (only called when `usesKernels`, so when Scalar is Float).
-    private func floats(_ p: UnsafePointer<Scalar>) -> UnsafeMutablePointer<Float> {
+    func floats(_ p: UnsafePointer<Scalar>) -> UnsafeMutablePointer<Float> {
         UnsafeMutableRawPointer(mutating: p).assumingMemoryBound(to: Float.self)
     }
 

@@ -54,6 +54,9 @@ struct ConvolutionCommandTests {
         ("fc:100,conv:2x2x2,fc:10", "conv:2x2x2 follows a fully connected layer"),
         ("conv:20x5x5,30,softmax:10", "\"30\" is not a layer"),
         ("784,abc", "give neurons per layer, input first"),
+        ("conv:99999999999x5x5,fc:10", "more than half of this machine's"),
+        ("conv:20x5x5,fc:99999999999,softmax:10", "more than half of this machine's"),
+        ("conv:999999999999999999x5x5,fc:10", "too many weights to count"),
     ])
     func refusals(layers: String, message: String) throws {
         let result = try runBackprop(["train", "--layers", layers], environment: ["MNIST_DIR": "/nonexistent"])
@@ -69,6 +72,7 @@ struct ConvolutionCommandTests {
         (["--dropout", "0.5", "--engine", "reference"], "--engine reference) has no dropout masks"),
         (["--dropout", "0.5", "--layers", "softmax:10"], "--dropout needs a hidden layer"),
         (["--save-network2", "n.json"], "fully connected layers only"),
+        (["--save-safetensors", "n.safetensors"], "the safetensors layout holds fully connected layers only"),
     ])
     func refusedSettings(arguments: [String], message: String) throws {
         let result = try runBackprop(["train", "--layers", Self.book] + arguments, environment: ["MNIST_DIR": "/nonexistent"])

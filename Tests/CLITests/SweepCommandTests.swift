@@ -195,7 +195,8 @@ struct SweepCommandTests {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // A link named like the pattern's file, pointing at an MNIST file.
-        let input = ["train-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte"].map { mnist + "/" + $0 }
+        let folder = URL(fileURLWithPath: mnist).standardizedFileURL.path  // a link's target is read from its own folder
+        let input = ["train-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte"].map { folder + "/" + $0 }
             .first(where: FileManager.default.fileExists(atPath:))!
         try FileManager.default.createSymbolicLink(atPath: directory + "/m-1.json", withDestinationPath: input)
         let result = try runBackprop(["ensemble", "--members", "1", "--epochs", "1", "--save-members", directory + "/m-{seed}.json"])

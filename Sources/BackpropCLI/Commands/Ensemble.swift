@@ -102,7 +102,8 @@ struct Ensemble: ParsableCommand {
         let threads = jobs.threads(part)
         let options = trainOptions, save = saveMembers != nil
         if part.isRoot {
-            printLine("Ensemble of \(members) networks, seeds \(seeds.first!)–\(seeds.last!), \(part.describe(threads: threads))"
+            let seedText = members == 1 ? "seed \(seeds[0])" : "seeds \(seeds.first!)–\(seeds.last!)"
+            printLine("Ensemble of \(members) network\(members == 1 ? "" : "s"), \(seedText), \(part.describe(threads: threads))"
                       + (options.isEmpty ? "" : ": train " + options.joined(separator: " ")))
         }
         Signals.catchInterruptions()
@@ -171,6 +172,7 @@ struct Ensemble: ParsableCommand {
         let vote = accuracy(answers)
         let correct = zip(answers, labels).filter { $0 == $1 }.count
         let unanimous = labels.indices.filter { image in choices.allSatisfy { $0[image] == choices[0][image] } }.count
+        if members.count == 1 { printLine("(one network: the vote is its own answer)") }
         printLine("Vote of \(members.count): \(percent(vote)) (\(grouped(correct)) / \(grouped(labels.count))), "
                   + (vote >= best ? "\(fixed((vote - best) * 100, places: 2)) points above" : "\(fixed((best - vote) * 100, places: 2)) points below")
                   + " the best member (\(percent(best))); all members agreed on \(grouped(unanimous)) images, "

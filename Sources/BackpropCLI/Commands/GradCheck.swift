@@ -118,8 +118,11 @@ struct GradCheck: InspectionCommand {
         printLine("g: backpropagation's gradient, g̃: finite differences'. Relative error of a layer: the norm of the")
         printLine("difference over the norm of the gradient. Per parameter: |g − g̃| / max(|g|, |g̃|, \(floor)); it is large")
         printLine("only where |g| is near the finite differences' resolution (max |g − g̃|), which rounding sets.")
-        if report.layers.contains(where: { $0.checked == 0 }) {
+        if report.layers.contains(where: { $0.checked == 0 && $0.total > 0 }) {
             printLine("–: no parameter of the layer was in the sample, so nothing was measured there.")
+        }
+        if report.layers.contains(where: { $0.total == 0 }) {
+            printLine("A layer of 0 parameters (pooling) has nothing to check; its BP2 is checked through the layers before it.")
         }
         printLine("")
         printLine("What the whole gradient (\(grouped(report.totalParameters)) parameters) costs:")

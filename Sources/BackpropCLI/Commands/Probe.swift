@@ -68,11 +68,20 @@ struct Probe: InspectionCommand {
     func probeTarget<Scalar>(in net: Network<Scalar>) throws -> ProbeTarget {
         func parse(_ text: String, _ count: Int, _ option: String) throws -> [Int] {
             let values = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard values.count == count, net.layers.indices.contains(values[0] - 2),
-                  (0..<net.layers[values[0] - 2].neurons).contains(values[1]),
-                  count == 2 || (0..<net.layers[values[0] - 2].inputs).contains(values[2]) else {
+            guard values.count == count, net.layers.indices.contains(values[0] - 2) else {
                 throw ValidationError("\(option) \(text) is not in a network with layer sizes \(net.layerSizes) "
                                       + "(layers from 2, neurons from 0)")
+            }
+            // A dense layer's weights are neurons × inputs; a convolution's, kernels × kernel
+            // weights with a bias per kernel; pooling has none.
+            let layer = net.layers[values[0] - 2], kind = type(of: layer).kindName
+            let (rows, columns) = option == "--demon" ? (layer.neurons, 1)
+                : option == "--bias" ? (layer.biases.count, 1) : (layer.weights.rows, layer.weights.columns)
+            guard rows > 0 else { throw ValidationError("\(option) \(text): layer \(values[0]) (\(kind)) has no weights or biases") }
+            guard (0..<rows).contains(values[1]), count == 2 || (0..<columns).contains(values[2]) else {
+                let what = count == 2 ? "\(option == "--demon" ? "neurons" : "biases") 0 to \(rows - 1)"
+                    : "weights [0 to \(rows - 1)][0 to \(columns - 1)]"
+                throw ValidationError("\(option) \(text): layer \(values[0]) (\(kind)) has \(what)")
             }
             return values
         }

@@ -174,6 +174,9 @@ struct Train: ParsableCommand {
         if outputs.saveNetwork2 != nil, layerList != nil {
             throw ValidationError("--save-network2: network2.py's format holds fully connected layers only")
         }
+        if outputs.saveSafetensors != nil, try layerList?.layers()?.contains(where: \.isImage) == true {
+            throw ValidationError("--save-safetensors: the safetensors layout holds fully connected layers only; use --save")
+        }
         if outputs.saveNetwork2 != nil {
             let activations = Array(repeating: options.hiddenActivation, count: layerSizes.count - 2) + [options.outputActivationValue]
             if let problem = Network2Format.problem(activations: activations, cost: costValue) {

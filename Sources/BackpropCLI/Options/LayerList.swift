@@ -20,6 +20,14 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
         /// `softmax:N`: a fully connected softmax output layer of N neurons.
         case softmax(neurons: Int)
 
+        /// Whether the layer takes and gives images (a convolution or pooling).
+        var isImage: Bool {
+            switch self {
+            case .convolution, .pooling, .l2Pooling: true
+            case .fullyConnected, .softmax: false
+            }
+        }
+
         var text: String {
             switch self {
             case .convolution(let maps, let kernel): "conv:\(maps)x\(kernel)x\(kernel)"
@@ -84,6 +92,7 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
     func shapes(input: ImageShape, outputs: Int) throws -> [ImageShape] {
         guard let layers = try layers() else { return [] }
         var shape = input, result: [ImageShape] = [], flat = false
+        var need = MemoryNeed()
         for (l, layer) in layers.enumerated() {
             let isLast = l == layers.count - 1
             switch layer {
@@ -92,6 +101,9 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
                 guard kernel <= shape.height, kernel <= shape.width else {
                     throw ValidationError("--layers: \(layer.text): a \(kernel)×\(kernel) kernel does not fit the \(shape) images it takes")
                 }
+                let positions = (shape.height - kernel + 1) * (shape.width - kernel + 1)
+                need.add(parameters: [maps, shape.depth, kernel, kernel], [maps])
+                need.add(values: [shape.depth, kernel, kernel, positions], [maps, positions, 4])
                 shape = ImageShape(depth: maps, height: shape.height - kernel + 1, width: shape.width - kernel + 1)
             case .pooling(let size), .l2Pooling(let size):
                 guard !flat else { throw ValidationError("--layers: \(layer.text) follows a fully connected layer, whose output is not an image") }
@@ -101,6 +113,8 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
                 shape = ImageShape(depth: shape.depth, height: shape.height / size, width: shape.width / size)
             case .fullyConnected(let neurons), .softmax(let neurons):
                 if case .softmax = layer, !isLast { throw ValidationError("--layers: \(layer.text): softmax is for the output layer only") }
+                need.add(parameters: [neurons, shape.depth, shape.height, shape.width], [neurons])
+                need.add(values: [neurons, 4])
                 shape = ImageShape(depth: neurons, height: 1, width: 1)
                 flat = true
             }
@@ -115,6 +129,7 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
         guard shape.count == outputs else {
             throw ValidationError("--layers: the output layer must have \(outputs) neurons, one per digit, got \(layers.last!.text)")
         }
+        try need.check("--layers \(text)")
         return result
     }
 

@@ -17,7 +17,7 @@ struct TrainOutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Also save the network in network2.py's JSON format (sigmoid networks, quadratic or cross-entropy cost; .json).", valueName: "file"))
     var saveNetwork2: String?
 
-    @Option(help: ArgumentHelp("Also save the network as safetensors (.safetensors), for numpy, PyTorch and other tools.", valueName: "file"))
+    @Option(help: ArgumentHelp("Also save the network as safetensors (.safetensors), for numpy, PyTorch and other tools (fully connected layers only).", valueName: "file"))
     var saveSafetensors: String?
 
     @Option(help: "Which network --save, --save-network2 and --save-safetensors write.")

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Backprop
 
 /// The trace of layers whose neurons form images (convolutions and pooling): their equations in
@@ -44,4 +45,48 @@ extension TracePrinter {
     }
 
     var mapLimit: Int { full ? Int.max : 4 }
+
+    /// One neuron of a convolution or pooling layer `l`: its place in the feature maps, its
+    /// numbers, and the shared bias and kernel whose gradients it adds to.
+    func imageNeuron(layer l: Int, j: Int) {
+        let layer = network.layers[l], shape = imageShape(ofLayer: l)!
+        let map = j / (shape.height * shape.width), row = j / shape.width % shape.height, column = j % shape.width
+        let conv = layer as? ConvolutionLayer<Scalar>
+        printLine("Neuron \(j) of " + layerTitle(l) + ": feature map \(map), row \(row), column \(column) of \(shape)")
+        if let conv {
+            printLine("  z = bₘ + Σ wₘ · (its \(conv.input.depth)×\(conv.kernel)×\(conv.kernel) window of aˡ⁻¹)   \(number(pass.z[l][j]))   (bias b\(map) = \(number(conv.biases[map])))")
+        } else {
+            let what = layer is MaxPoolingLayer<Scalar> ? "the largest value of its window" : "the L2 norm of its window"
+            printLine("  z = \(what) of aˡ⁻¹   \(number(pass.z[l][j]))")
+        }
+        printLine("  a = σ(z)                 \(number(pass.a[l][j]))")
+        printLine("  σ′(z)                    \(number(pass.sigmaPrime[l][j]))")
+        printLine("  δ = ∂C/∂z  \(errorEquation(l)):  \(number(pass.delta[l][j]))")
+        guard conv != nil else { return printLine("  (a pooling layer has no weights or biases: BP3 and BP4 have nothing to give)") }
+        printLine("  ∂C/∂b\(map), shared by map \(map)'s \(shape.height * shape.width) neurons, \(convolutionGradients.bias): "
+                  + number(pass.nablaB[l][map]))
+        printLine("  ∂C/∂w of kernel \(map) (\(convolutionGradients.weight)): \(vector(pass.nablaW[l].row(map)))")
+    }
+
+    /// Weight `k` of kernel `m` in convolution `l`, the kernel shared by every neuron of map `m`,
+    /// and its gradient, BP4 summed over the map's positions.
+    func kernelWeight(layer l: Int, m: Int, k: Int) throws {
+        guard let conv = network.layers[l] as? ConvolutionLayer<Scalar> else {
+            throw ValidationError("layer \(l + 2) (\(type(of: network.layers[l]).kindName)) has no weights")
+        }
+        let size = conv.kernel * conv.kernel, out = conv.output
+        guard (0..<conv.weights.rows).contains(m) else {
+            throw ValidationError("layer \(l + 2) has kernels 0 to \(conv.weights.rows - 1) (one per feature map), not \(m)")
+        }
+        guard (0..<conv.weights.columns).contains(k) else {
+            throw ValidationError("a kernel of layer \(l + 2) has weights 0 to \(conv.weights.columns - 1) "
+                                  + "(\(conv.input.depth) input map\(conv.input.depth == 1 ? "" : "s") × \(conv.kernel)×\(conv.kernel)), not \(k)")
+        }
+        let (d, p, q) = (k / size, k % size / conv.kernel, k % conv.kernel)
+        printLine("Weight w[\(m)][\(k)] of " + layerTitle(l) + ": kernel \(m), input map \(d), row \(p), column \(q), "
+                  + "shared by the \(out.height * out.width) neurons of feature map \(m)")
+        printLine("  w                      \(number(conv.weights[m, k]))")
+        printLine("  ∂C/∂w = Σᵢⱼ aˡ⁻¹(\(d), i+\(p), j+\(q)) δˡ(\(m), i, j) over the map's \(out.height)×\(out.width) positions (BP4, "
+                  + "the input correlated with δ)  \(number(pass.nablaW[l][m, k]))")
+    }
 }

@@ -101,6 +101,7 @@ struct TracePrinter<Scalar: BLASScalar> {
     func neuron(layer l: Int, j: Int) throws {
         try checkNeuron(layer: l, j: j)
         let i = l - 2
+        if network.layers[i].dense == nil { return imageNeuron(layer: i, j: j) }
         printLine("Neuron \(j) of " + layerTitle(i))
         printLine("  z = Σₖ w[\(j)][k] aₖ + b   \(number(pass.z[i][j]))   (bias b = \(number(network.layers[i].biases[j])))")
         printLine("  a = σ(z)                 \(number(pass.a[i][j]))")
@@ -111,6 +112,10 @@ struct TracePrinter<Scalar: BLASScalar> {
     }
 
     func weight(layer l: Int, j: Int, k: Int) throws {
+        guard network.layers.indices.contains(l - 2) else {
+            throw ValidationError("the network has layers 2 to \(network.layers.count + 1), not \(l)")
+        }
+        if network.layers[l - 2].dense == nil { return try kernelWeight(layer: l - 2, m: j, k: k) }
         try checkNeuron(layer: l, j: j)
         let i = l - 2
         guard (0..<network.layers[i].inputs).contains(k) else {

@@ -46,6 +46,16 @@ extension TracePrinter {
 
     var mapLimit: Int { full ? Int.max : 4 }
 
+    /// How layer `l` forms z, padded to the trace's column of numbers.
+    func weightedInputForm(_ l: Int) -> String {
+        switch network.layers[l] {
+        case is ConvolutionLayer<Scalar>: "w ⋆ a + b     "
+        case is MaxPoolingLayer<Scalar>: "window max    "
+        case is L2PoolingLayer<Scalar>: "window L2     "
+        default: "wa + b        "
+        }
+    }
+
     /// One neuron of a convolution or pooling layer `l`: its place in the feature maps, its
     /// numbers, and the shared bias and kernel whose gradients it adds to.
     func imageNeuron(layer l: Int, j: Int) {

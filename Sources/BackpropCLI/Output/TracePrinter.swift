@@ -41,7 +41,8 @@ struct TracePrinter<Scalar: BLASScalar> {
 
     func layerTitle(_ l: Int) -> String {
         let layer = network.layers[l]
-        var text = "Layer \(l + 2) (\(l == last ? "output" : "hidden"), \(layer.neurons) neurons, σ = \(layer.activation.rawValue)"
+        let kind = network.imageShape(ofLayer: l).map { "\(type(of: layer).kindName) \($0), " } ?? ""
+        var text = "Layer \(l + 2) (\(kind)\(l == last ? "output" : "hidden"), \(layer.neurons) neurons, σ = \(layer.activation.rawValue)"
         for j in 0..<layer.neurons where layer.activation(ofNeuron: j) != layer.activation {
             text += "; neuron \(j): \(layer.activation(ofNeuron: j).rawValue)"
         }
@@ -59,7 +60,7 @@ struct TracePrinter<Scalar: BLASScalar> {
         printLine("Forward pass")
         for l in network.layers.indices {
             printLine(layerTitle(l))
-            printLine("  z      = wa + b        \(vector(pass.z[l]))")
+            printLine("  z      = \(weightedInputForm(l))\(vector(pass.z[l]))")
             printLine("  a      = σ(z)          \(vector(pass.a[l]))")
             printLine("  σ′(z)                  \(vector(pass.sigmaPrime[l]))")
             if let shape = imageShape(ofLayer: l) {

@@ -112,7 +112,7 @@ struct BookExperiment {
 
     /// Chapter 6's MNIST figures, from network3.py's runs.
     static let chapterSix: [BookExperiment] = [
-        chapter6("ch6-fc100", "fc:100,softmax:10", eta: 0.1, book: 97.80, minutes: 2),
+        chapter6("ch6-fc100", "fc:100,softmax:10", eta: 0.1, book: 97.80, minutes: 1),
         chapter6("ch6-conv", "conv:20x5x5,pool:2,fc:100,softmax:10", eta: 0.1, book: 98.78, minutes: 6),
         chapter6("ch6-conv2", twoConvolutions + ",fc:100,softmax:10", eta: 0.1, book: 99.06, minutes: 12),
         chapter6("ch6-relu", twoConvolutions + ",fc:100,softmax:10", activation: .relu, eta: 0.03, lambda: 0.1,

@@ -72,7 +72,7 @@ struct ConvolutionCommandTests {
         (["--dropout", "0.5", "--engine", "reference"], "--engine reference) has no dropout masks"),
         (["--dropout", "0.5", "--layers", "softmax:10"], "--dropout needs a hidden layer"),
         (["--save-network2", "n.json"], "fully connected layers only"),
-        (["--save-safetensors", "n.safetensors"], "the safetensors layout holds fully connected layers only"),
+        (["--save-safetensors", "n.safetensors"], "the safetensors layout holds dense layers only"),
     ])
     func refusedSettings(arguments: [String], message: String) throws {
         let result = try runBackprop(["train", "--layers", Self.book] + arguments, environment: ["MNIST_DIR": "/nonexistent"])

@@ -83,9 +83,15 @@ public enum SafetensorsFormat {
 
     // MARK: Writing
 
+    /// Why `network` cannot be written in this layout, or nil when it can.
+    public static func problem<Scalar: BLASScalar>(storing network: Network<Scalar>) -> String? {
+        network.denseLayers == nil ? "the safetensors layout holds dense layers only" : nil
+    }
+
     /// The safetensors bytes of `network`: F32 for `Network<Float>`, F64 for `Network<Double>`.
     public static func encode<Scalar: BLASScalar>(_ network: Network<Scalar>) throws(PersistenceError) -> Data {
-        guard let dense = network.denseLayers else { throw .unsupported("the safetensors layout holds dense layers only") }
+        if let problem = problem(storing: network) { throw .unsupported(problem) }
+        let dense = network.denseLayers!
         let dtype: DType = MemoryLayout<Scalar>.size == 4 ? .f32 : .f64
         var body: [UInt8] = []
         body.reserveCapacity(network.parameterCount * dtype.size)

@@ -70,8 +70,8 @@ extension Train {
         if outputs.saveNetwork2 != nil, let problem = Network2Format.problem(storing: run.network) {
             throw ValidationError("--save-network2: \(problem)")
         }
-        if outputs.saveSafetensors != nil, run.network.denseLayers == nil {
-            throw ValidationError("--save-safetensors: the safetensors layout holds fully connected layers only, not the layers in \(path); use --save")
+        if outputs.saveSafetensors != nil, let problem = SafetensorsFormat.problem(storing: run.network) {
+            throw ValidationError("--save-safetensors: \(problem), not the layers in \(path); use --save")
         }
     }
 

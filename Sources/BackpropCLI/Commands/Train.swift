@@ -175,7 +175,7 @@ struct Train: ParsableCommand {
             throw ValidationError("--save-network2: network2.py's format holds fully connected layers only")
         }
         if outputs.saveSafetensors != nil, try layerList?.layers()?.contains(where: \.isImage) == true {
-            throw ValidationError("--save-safetensors: the safetensors layout holds fully connected layers only; use --save")
+            throw ValidationError("--save-safetensors: the safetensors layout holds dense layers only; use --save")
         }
         if outputs.saveNetwork2 != nil {
             let activations = Array(repeating: options.hiddenActivation, count: layerSizes.count - 2) + [options.outputActivationValue]

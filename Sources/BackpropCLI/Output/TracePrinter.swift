@@ -90,10 +90,14 @@ struct TracePrinter<Scalar: BLASScalar> {
         }
     }
 
-    func checkNeuron(layer l: Int, j: Int) throws {
+    func checkLayer(_ l: Int) throws {
         guard network.layers.indices.contains(l - 2) else {
             throw ValidationError("the network has layers 2 to \(network.layers.count + 1), not \(l)")
         }
+    }
+
+    func checkNeuron(layer l: Int, j: Int) throws {
+        try checkLayer(l)
         guard (0..<network.layers[l - 2].neurons).contains(j) else {
             throw ValidationError("layer \(l) has neurons 0 to \(network.layers[l - 2].neurons - 1), not \(j)")
         }
@@ -113,9 +117,7 @@ struct TracePrinter<Scalar: BLASScalar> {
     }
 
     func weight(layer l: Int, j: Int, k: Int) throws {
-        guard network.layers.indices.contains(l - 2) else {
-            throw ValidationError("the network has layers 2 to \(network.layers.count + 1), not \(l)")
-        }
+        try checkLayer(l)
         if network.layers[l - 2].dense == nil { return try kernelWeight(layer: l - 2, m: j, k: k) }
         try checkNeuron(layer: l, j: j)
         let i = l - 2

@@ -78,6 +78,49 @@ struct ConvolutionDropoutTests {
         #expect(unmasked != Array(UnsafeBufferPointer(start: batch.nablaW[4], count: batch.stages[4].weightCount)))
     }
 
+    @Test("A dropout step moves each weight and bias by −η/m times the masked gradient checked above")
+    func stepFollowsMaskedGradient() {
+        let network: Network<Double> = ConvolutionPathTests.network(0, seed: 5)
+        let data = ConvolutionPathTests.data(), indices = Array(0..<7)[...], eta = 0.3
+        var optimizer = Optimizer<Double>(eta: eta, trainingSetSize: 23, dropout: 0.5, for: network, dropoutSeed: 7)
+        // The gradient of each half, with the masks the step draws: the first half's, then the second's.
+        var generator = optimizer.dropoutGenerator
+        var sumW = network.layers.map { [Double](repeating: 0, count: $0.weights.elements.count) }
+        var sumB = network.layers.map { [Double](repeating: 0, count: $0.biases.count) }
+        for part in [indices[0..<4], indices[4..<7]] {
+            let (batch, parameters) = Self.batch(network, count: 4)
+            defer { for p in parameters { p.deallocate() } }
+            let w = stride(from: 0, to: parameters.count, by: 2).map { parameters[$0] }
+            let b = stride(from: 1, to: parameters.count, by: 2).map { parameters[$0] }
+            batch.load(data, indices: part)
+            batch.drawMasks(rate: 0.5, generator: &generator)
+            batch.feedforward(weights: w, biases: b, masked: true)
+            batch.backpropagate(weights: w, cost: network.cost, output: OutputForm(network.layers.last!.dense!), masked: true)
+            for l in batch.stages.indices {
+                for i in sumW[l].indices { sumW[l][i] += batch.nablaW[l][i] }
+                for i in sumB[l].indices { sumB[l][i] += batch.nablaB[l][i] }
+            }
+        }
+        let path = ConvolutionPath(network, optimizer: optimizer, capacity: 7, threads: 2)!
+        #expect(path.step(on: data, indices: indices, next: [], optimizer: &optimizer))
+        var stepped = network
+        path.store(into: &stepped, optimizer: &optimizer)
+        var compared = 0
+        for l in network.layers.indices {
+            let pairs = [(network.layers[l].weights.elements, stepped.layers[l].weights.elements, sumW[l]),
+                         (network.layers[l].biases, stepped.layers[l].biases, sumB[l])]
+            for (before, after, sum) in pairs {
+                for i in before.indices {
+                    let expected = before[i] - eta / 7 * sum[i]
+                    #expect(abs(after[i] - expected) <= 1e-12 * max(1, abs(expected)), "layer \(l) parameter \(i)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == network.parameterCount)
+        #expect(stepped != network)
+    }
+
     /// `network` after three dropout steps on `threads` threads.
     static func trained(_ network: Network<Float>, threads: Int, dropout: Double) -> Network<Float> {
         var network = network

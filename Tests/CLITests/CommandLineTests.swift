@@ -88,6 +88,19 @@ struct TrainCommandTests {
         #expect(result.stderr.isEmpty, "no progress bar when stderr is not a terminal")
     }
 
+    @Test("A run whose ReLUs have all gone off is told so once; a healthy ReLU run is not")
+    func silentLayerWarning() throws {
+        let arguments = ["train", "--epochs", "2", "--layers", "784,30,10", "--activation", "relu", "--training-size", "1000", "--seed", "1"]
+        let stalled = try runBackprop(arguments + ["--eta", "10"])
+        #expect(stalled.status == 0, "stderr: \(stalled.stderr)")
+        let warning = "Warning: after epoch 0, layer 3 (10 neurons, σ = relu) gives 0 for each of the first 100 training images"
+        #expect(stalled.stderr.components(separatedBy: warning).count == 2, "stderr: \(stalled.stderr)")
+        #expect(stalled.stderr.contains("its δ is 0 (BP1)"))
+        let healthy = try runBackprop(arguments + ["--eta", "0.5", "--output-activation", "sigmoid", "--initialization", "he"])
+        #expect(healthy.status == 0)
+        #expect(!healthy.stderr.contains("gives 0 for each"), "stderr: \(healthy.stderr)")
+    }
+
     @Test("The same seed prints the same accuracies")
     func reproducible() throws {
         let arguments = ["train", "--epochs", "1", "--layers", "784,10,10", "--mini-batch-size", "50", "--seed", "4"]

@@ -150,6 +150,22 @@ extension Train {
         return result
     }
 
+    /// A warning when a layer gives 0 for each of the first 100 training images (every ReLU
+    /// off), since then no gradient reaches the layers before it and the run has stalled.
+    func silentLayerWarning(_ run: TrainingRun<Float>, images: LabelledData) -> String? {
+        let sample = images[0..<min(100, images.count)]
+        guard let l = run.network.firstSilentLayer(on: sample) else { return nil }
+        let layer = run.network.layers[l]
+        let name = run.network.denseLayers == nil ? LayerList.describing(layer) : "\(layer.neurons) neurons"
+        return "after epoch \(run.nextEpoch - 1), layer \(l + 2) (\(name), σ = \(layer.activation.rawValue)) gives 0 for each of "
+            + "the first \(sample.count) training images: every z ≤ 0, so σ′(z) = 0 and "
+            + (l == run.network.layers.count - 1 ? "its δ is 0 (BP1): no layer learns; "
+               : "its δ is 0 (BP2): neither it nor the layers before it learn, and the layers after it see the same input for "
+                 + "every image; ")
+            + "such a run rarely recovers. "
+            + "Try another --seed, a smaller --eta, or --initialization he"
+    }
+
     /// For networks whose epoch takes a while, an estimate timed on a few mini-batches of a copy
     /// of the run, before training starts: the median of the second to fourth, since the first
     /// also pays for preparing the engine (several times a mini-batch for a convolutional net).

@@ -246,7 +246,7 @@ struct Train: ParsableCommand {
         var bar = ProgressBar()
         var accuracies = run.history.epochs.compactMap { $0.evaluation?.accuracy }
         var best: TrainingRun<Float>? = nil
-        var checkpointFailed = false
+        var checkpointFailed = false, warnedSilent = false
         Signals.catchInterruptions()
         while !run.isFinished {
             do {
@@ -274,6 +274,10 @@ struct Train: ParsableCommand {
                 bar.clear()
                 try handle(error, run: &run, settings: settings, checkpoint: checkpoint, recorder: recorder, parallel: parallel)
                 continue
+            }
+            if speaks, !warnedSilent, let warning = silentLayerWarning(run, images: trainingData) {
+                warn(warning)
+                warnedSilent = true
             }
             if outputs.keep == .best, run.history.bestEpoch?.epoch == run.nextEpoch - 1 { best = run }
             if let checkpoint, !writeCheckpoint(run, settings: settings, to: checkpoint) { checkpointFailed = true }

@@ -168,12 +168,15 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
     /// The layers of `network` in the second form's spelling, when it has layers other than dense.
     static func describing<Scalar: BLASScalar>(_ network: Network<Scalar>) -> String? {
         guard network.denseLayers == nil else { return nil }
-        return network.layers.map { layer -> String in
-            if let conv = layer as? ConvolutionLayer<Scalar> { return Layer.convolution(maps: conv.biases.count, kernel: conv.kernel).text }
-            if let pool = layer as? MaxPoolingLayer<Scalar> { return Layer.pooling(size: pool.size).text }
-            if let pool = layer as? L2PoolingLayer<Scalar> { return Layer.l2Pooling(size: pool.size).text }
-            return (layer.activation == .softmax ? Layer.softmax(neurons: layer.neurons) : .fullyConnected(neurons: layer.neurons)).text
-        }.joined(separator: ",")
+        return network.layers.map(describing).joined(separator: ",")
+    }
+
+    /// One layer in the second form's spelling: "conv:40x5x5", "pool:2", "fc:100".
+    static func describing<Scalar: BLASScalar>(_ layer: any LayerKind<Scalar>) -> String {
+        if let conv = layer as? ConvolutionLayer<Scalar> { return Layer.convolution(maps: conv.biases.count, kernel: conv.kernel).text }
+        if let pool = layer as? MaxPoolingLayer<Scalar> { return Layer.pooling(size: pool.size).text }
+        if let pool = layer as? L2PoolingLayer<Scalar> { return Layer.l2Pooling(size: pool.size).text }
+        return (layer.activation == .softmax ? Layer.softmax(neurons: layer.neurons) : .fullyConnected(neurons: layer.neurons)).text
     }
 }
 

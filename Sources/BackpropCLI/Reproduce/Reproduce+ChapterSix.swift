@@ -40,6 +40,11 @@ extension Reproduce {
                 }
             }
             generator = run.generator
+            if let l = run.network.firstSilentLayer(on: training[0..<min(100, training.count)]) {
+                bar.clear()
+                warn("\(label): layer \(l + 2) (\(LayerList.describing(run.network.layers[l]))) gives 0 for each of the first 100 "
+                     + "training images: its ReLUs are all off, so it and the layers before it stopped learning")
+            }
             if experiment.members > 1 { votes.append(run.network.predictions(on: mnist.test)) }
         }
         bar.clear()

@@ -16,6 +16,8 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
     private let stages: [BatchStage]
     private let output: OutputForm
     private let threads: Int
+    /// The two threads of the halves, with `threads` > 1.
+    private let team: WorkerTeam?
     /// The weights and biases the steps change, and momentum's velocities, layer by layer.
     private let w: [UnsafeMutablePointer<Scalar>], b: [UnsafeMutablePointer<Scalar>]
     private let vw: [UnsafeMutablePointer<Scalar>]?, vb: [UnsafeMutablePointer<Scalar>]?
@@ -38,6 +40,7 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
         guard let last = network.layers[network.layers.count - 1].dense else { return nil }
         output = OutputForm(last)
         self.threads = threads
+        team = threads > 1 ? WorkerTeam() : nil
         self.kernels = kernels
         self.products = products
         self.isa = isa
@@ -82,11 +85,13 @@ final class ConvolutionPath<Scalar: BLASScalar>: PreparedNetwork {
         return parts.count
     }
 
-    /// Runs `body(0 ..< count)` on two threads when allowed (BLAS then runs one thread in each).
+    /// Runs `body(0 ..< count)`, `count` at most 2, on two threads when allowed (BLAS then runs
+    /// one thread in each): on the team's when it has one.
     private func inParallel(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        precondition(count <= 2, "a mini-batch is cut in at most two halves")
         if count > 1, threads > 1 {
             BLASBackend.threadCount = 1
-            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+            if let team { team.run(body) } else { DispatchQueue.concurrentPerform(iterations: count, execute: body) }
             BLASBackend.threadCount = threads
         } else {
             for i in 0..<count { body(i) }

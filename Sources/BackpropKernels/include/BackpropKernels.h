@@ -170,6 +170,15 @@ int bp_gemm_block_rows(int isa);
 /// Floats bp_gemm_nt_by_transposes needs in `scratch`.
 ptrdiff_t bp_gemm_nt_scratch(int m, int n, int k);
 
+/// Two threads for work cut in two, many times a second: the caller and a helper that the team
+/// keeps between jobs (spinning for about a millisecond, then asleep). NULL if no thread starts.
+typedef struct bp_team bp_team;
+bp_team *bp_team_create(void);
+/// Runs job(context, 1) on the helper and job(context, 0) on the caller; returns when both have.
+void bp_team_run(bp_team *team, void (*job)(void *context, int index), void *context);
+/// Stops and joins the helper, then frees the team.
+void bp_team_destroy(bp_team *team);
+
 #ifdef __cplusplus
 }
 #endif

@@ -131,6 +131,39 @@ struct InspectionVerdictTests {
         #expect(result.stdout.contains("at most 1.00e-02 (the default in float"))
     }
 
+    @Test("gradcheck and trace build a fresh network from chapter 6's layer list, named by it; mistakes in it refused")
+    func layerList() throws {
+        let input = (0..<784).map { String(format: "%.3f", Double(($0 * 37) % 100) / 100) }.joined(separator: ",")
+        let example = ["--input", input, "--target", "0,0,0,1,0,0,0,0,0,0"]
+        let list = ["--layers", "conv:2x5x5,pool:2,fc:10,softmax:10", "--activation", "relu"]
+        let check = try runBackprop(["gradcheck", "--sample", "300"] + list + example)
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("Gradient check of conv:2x5x5,pool:2,fc:10,softmax:10 ([784, 1152, 288, 10, 10]) (cost log-likelihood)"))
+        #expect(check.stdout.contains("PASS"))
+        let trace = try runBackprop(["trace"] + list + example)
+        #expect(trace.status == 0)
+        #expect(trace.stdout.contains("through conv:2x5x5,pool:2,fc:10,softmax:10 ([784, 1152, 288, 10, 10])"))
+        let tiling = try runBackprop(["gradcheck", "--layers", "conv:2x5x5,pool:5,softmax:10"] + example)
+        #expect(tiling.status == 2 && tiling.stderr.contains("pool:5: 5×5 windows do not tile"), "\(tiling.stderr)")
+        let two = try runBackprop(["gradcheck", "--layers", "conv:2x5x5,pool:2,softmax:10", "--activation", "relu,tanh"] + example)
+        #expect(two.status == 2 && two.stderr.contains("takes one function for its conv and fc layers"), "\(two.stderr)")
+    }
+
+    @Test("A float FAIL with ReLU kinks says why; a layer whose gradient is all 0 is pointed out")
+    func kinksAndSilentLayers() throws {
+        let relu = ["--layers", "6,5,4,3", "--activation", "relu", "--input", "0.1,0.2,0.3,0.4,0.5,0.6", "--target", "0,1,0"]
+        let kinked = try runBackprop(["gradcheck", "--precision", "float", "--epsilon", "10"] + relu)
+        #expect(kinked.status == 1)
+        #expect(kinked.stdout.contains("is wide enough to step across a kink of the cost"), "\(kinked.stdout)")
+        let smooth = try runBackprop(["gradcheck", "--precision", "float", "--epsilon", "10"] + deeper)
+        #expect(smooth.status == 1 && !smooth.stdout.contains("kink"))
+        let off = try runBackprop(["gradcheck", "--weights", "1,1;1,1|1,1;1,1", "--biases=-100,-100|0,0", "--activation", "relu,sigmoid",
+                                   "--input", "0.5,0.5", "--target", "1,0"])
+        #expect(off.status == 0, "\(off.stdout)")
+        #expect(off.stdout.contains("Layer 2: every checked gradient is the same in both, as happens only where both are 0"), "\(off.stdout)")
+        #expect(!smooth.stdout.contains("every checked gradient is the same"))
+    }
+
     @Test("A layer gradcheck did not sample shows –, not 0")
     func uncheckedLayer() throws {
         let result = try runBackprop(["gradcheck", "--sample", "2"] + deeper)

@@ -42,7 +42,7 @@ struct Evaluate: ParsableCommand {
             return try printJSON(Report(split: split.rawValue, correct: evaluation.correct, count: evaluation.count,
                                         accuracy: evaluation.accuracy, cost: evaluation.cost, confusion: confusion))
         }
-        printLine("\(model.path): \(network.layerSizes), cost \(network.cost.defaultValueDescription)")
+        printLine("\(model.path): \(LayerList.naming(network)), cost \(network.cost.defaultValueDescription)")
         printLine("\(split.rawValue.capitalized) images: \(grouped(evaluation.correct)) / \(grouped(evaluation.count)) "
                   + "(\(percent(evaluation.accuracy))) correct; mean cost \(significant(evaluation.cost, 5))")
         printLine("")

@@ -105,7 +105,7 @@ struct GradCheck: InspectionCommand {
     }
 
     func printText<Scalar: BLASScalar>(_ report: GradientCheckReport, network net: Network<Scalar>, example name: String) {
-        printLine("Gradient check of \(net.layerSizes) (cost \(net.cost.hyphenatedName)) in \(inspection.precision.rawValue) on \(name): "
+        printLine("Gradient check of \(LayerList.naming(net)) (cost \(net.cost.hyphenatedName)) in \(inspection.precision.rawValue) on \(name): "
                   + "\(method.rawValue) differences, ε = \(significant(report.epsilon, 6))")
         printLine("")
         printLine("                                 relative error        per-parameter relative error")
@@ -138,12 +138,12 @@ struct GradCheck: InspectionCommand {
         printLine("  one forward pass takes \(duration(forwardPass)), so backpropagation costs as much as "
                   + "\(fixed(report.backpropSeconds / forwardPass, places: 1)) forward passes (the book: about two)")
         printLine("")
-        printVerdict(report)
+        printVerdict(report, network: net)
     }
 
     /// The tolerance and where it came from, then PASS with the largest error or FAIL with the
     /// layers over the tolerance.
-    func printVerdict(_ report: GradientCheckReport) {
+    func printVerdict<Scalar: BLASScalar>(_ report: GradientCheckReport, network net: Network<Scalar>) {
         let source = self.tolerance == nil ? "the default in \(inspection.precision.rawValue); set it with --tolerance" : "--tolerance"
         printLine("Tolerance: each checked layer's ‖g − g̃‖/max(‖g‖, ‖g̃‖) at most \(scientific(report.tolerance)) (\(source))")
         let checked = report.layers.filter { $0.checked > 0 }
@@ -157,6 +157,18 @@ struct GradCheck: InspectionCommand {
                 .map { "layer \($0.layer) (\(scientific($0.normRelativeError)))" }
             printLine(Terminal.colored("FAIL", 31) + ": " + failing.joined(separator: ", ")
                       + " above the tolerance \(scientific(report.tolerance))")
+            let kinked = net.layers.contains { $0.activation == .relu || $0 is MaxPoolingLayer<Scalar> }
+            if inspection.precision == .float, kinked {
+                printLine("In float, ε = \(significant(report.epsilon, 3)) is wide enough to step across a kink of the cost: a ReLU's z "
+                          + "passing 0, or a max-pooling window whose maximum changes, where C has no derivative, so a correct "
+                          + "gradient can fail here. Check in double (the default), whose ε = 1e-5 seldom meets one.")
+            }
+        }
+        let silent = checked.filter { $0.maxAbsoluteError == 0 }.map { "\($0.layer)" }
+        if !silent.isEmpty {
+            printLine("Layer\(silent.count > 1 ? "s" : "") \(silent.joined(separator: ", ")): every checked gradient is the same in both, as "
+                      + "happens only where both are 0: C does not change with these parameters for this example (its ReLUs or "
+                      + "those after it all off, say, or its inputs 0), so the check says nothing about them; try another --index.")
         }
     }
 }

@@ -50,7 +50,7 @@ struct Probe: InspectionCommand {
         case .bias(let l, let j): ("bias b[\(j)] of layer \(l + 2)", "∂C/∂b")
         case .weightedInput(let l, let j): ("weighted input z[\(j)] of layer \(l + 2) (the demon)", "δ = ∂C/∂z")
         }
-        printLine("Probe of the \(what) in \(net.layerSizes) (cost \(net.cost.hyphenatedName)) in \(inspection.precision.rawValue) on \(name)")
+        printLine("Probe of the \(what) in \(LayerList.naming(net)) (cost \(net.cost.hyphenatedName)) in \(inspection.precision.rawValue) on \(name)")
         printLine("C = \(significant(report.cost, 10)), \(gradient) = \(significant(report.gradient, 10))")
         printLine("")
         printLine("           Δ     predicted ΔC      measured ΔC    |difference|   difference/Δ²")

@@ -57,7 +57,7 @@ struct Trace: InspectionCommand {
             return try printJSON(TraceReport(network: net, pass: pass, example: name, pathSum: sum, pathSumWeight: sumLocation))
         }
         let printer = TracePrinter(network: net, pass: pass, digits: digits, full: full)
-        printLine("Trace of \(name) through \(LayerList.describing(net).map { "\($0) (\(net.layerSizes))" } ?? "\(net.layerSizes)") (\(inspection.precision.rawValue)), cost \(net.cost.hyphenatedName)")
+        printLine("Trace of \(name) through \(LayerList.naming(net)) (\(inspection.precision.rawValue)), cost \(net.cost.hyphenatedName)")
         if let neuron {
             let at = try indices(neuron, count: 2, option: "--neuron")
             try printer.neuron(layer: at[0], j: at[1])

@@ -163,7 +163,7 @@ extension Train {
                : "its δ is 0 (BP2): neither it nor the layers before it learn, and the layers after it see the same input for "
                  + "every image; ")
             + "such a run rarely recovers. "
-            + "Try another --seed, a smaller --eta, or --initialization he"
+            + "Try another --seed" + (initializer == .he ? " or a smaller --eta" : ", a smaller --eta, or --initialization he")
     }
 
     /// For networks whose epoch takes a while, an estimate timed on a few mini-batches of a copy

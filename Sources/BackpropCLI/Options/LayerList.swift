@@ -171,6 +171,12 @@ struct LayerList: ExpressibleByArgument, CustomStringConvertible {
         return network.layers.map(describing).joined(separator: ",")
     }
 
+    /// How commands name a network: "conv:4x5x5,pool:2,softmax:10 ([784, 2304, 576, 10])", or
+    /// "[784, 30, 10]" for dense layers only.
+    static func naming<Scalar: BLASScalar>(_ network: Network<Scalar>) -> String {
+        describing(network).map { "\($0) (\(network.layerSizes))" } ?? "\(network.layerSizes)"
+    }
+
     /// One layer in the second form's spelling: "conv:40x5x5", "pool:2", "fc:100".
     static func describing<Scalar: BLASScalar>(_ layer: any LayerKind<Scalar>) -> String {
         if let conv = layer as? ConvolutionLayer<Scalar> { return Layer.convolution(maps: conv.biases.count, kernel: conv.kernel).text }

@@ -1,13 +1,16 @@
 import ArgumentParser
 import Backprop
+import Datasets
 import Foundation
 
 /// Which network to inspect: a fresh one from a seed, or one given weight by weight.
 struct NetworkOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Neurons per layer, input first, for a fresh network.", valueName: "sizes"))
-    var layers = LayerSizes([784, 30, 10])
+    @Option(help: ArgumentHelp(
+        "A fresh network: neurons per layer, input first (784,30,10), or chapter 6's layers after the 28×28 input (conv:4x5x5,pool:2,fc:30,softmax:10).",
+        valueName: "layers"))
+    var layers = LayerList([784, 30, 10])
 
-    @Option(help: "Seed for a fresh network's N(0, 1) weights and biases.")
+    @Option(help: "Seed for a fresh network's weights and biases: N(0, 1), or for a list of layers N(0, 1/n_in) weights, as train draws them.")
     var seed: UInt64 = 2
 
     @Option(help: ArgumentHelp(
@@ -36,11 +39,14 @@ struct NetworkOptions: ParsableArguments {
             guard weights != nil, biases != nil else { throw ValidationError("--weights and --biases go together") }
             guard network == nil else { throw ValidationError("give either --network or --weights and --biases") }
         }
-        guard layers.sizes.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--layers: every layer needs at least one neuron, got \(layers)")
+        if let sizes = layers.sizes {
+            guard sizes.allSatisfy({ $0 > 0 }) else { throw ValidationError("--layers: every layer needs at least one neuron, got \(layers)") }
+            try LayerSizes(sizes).checkFitsInMemory(bytesPerNumber: 8)
+            _ = try activations(layerCount: weights.map { $0.split(separator: "|").count } ?? (sizes.count - 1))
+        } else if network == nil, weights == nil {
+            _ = try layers.shapes(input: Train.imageShape, outputs: MNIST.classCount)
+            _ = try listActivation()
         }
-        try layers.checkFitsInMemory(bytesPerNumber: 8)
-        _ = try activations(layerCount: weights.map { $0.split(separator: "|").count } ?? (layers.sizes.count - 1))
         for text in modifyNeuron { _ = try Self.parseModification(text) }
     }
 
@@ -58,6 +64,14 @@ struct NetworkOptions: ParsableArguments {
             throw ValidationError("--activation: \(parsed.count) functions for \(layerCount) layers")
         }
         return parsed
+    }
+
+    /// σ of a list of layers' conv and fc layers: one name.
+    func listActivation() throws -> Activation {
+        guard !activation.contains(",") else {
+            throw ValidationError("--activation: a list of layers takes one function for its conv and fc layers, got \(activation)")
+        }
+        return try activations(layerCount: 1)[0]
     }
 
     static func parseModification(_ text: String) throws -> (layer: Int, neuron: Int, activation: Activation) {
@@ -79,11 +93,17 @@ struct NetworkOptions: ParsableArguments {
             network = try Self.handMade(weights: weights, biases: biases)
             let activations = try activations(layerCount: network.layers.count)
             for l in network.layers.indices { network.layers[l].activation = activations[l] }
-        } else {
+        } else if let sizes = layers.sizes {
             var generator = SeededGenerator(seed: seed)
-            network = Network(layerSizes: layers.sizes, using: &generator)
+            network = Network(layerSizes: sizes, using: &generator)
             let activations = try activations(layerCount: network.layers.count)
             for l in network.layers.indices { network.layers[l].activation = activations[l] }
+        } else {
+            var generator = SeededGenerator(seed: seed)
+            let σ = try listActivation()
+            network = try layers.network(input: Train.imageShape, outputs: MNIST.classCount, activation: σ, outputActivation: σ,
+                                         cost: layers.endsInSoftmax ? .logLikelihood : .quadratic, initializer: .scaledNormal,
+                                         using: &generator)
         }
         for text in modifyNeuron {
             let (l, j, f) = try Self.parseModification(text)

@@ -101,6 +101,13 @@ struct TrainCommandTests {
         #expect(!healthy.stderr.contains("gives 0 for each"), "stderr: \(healthy.stderr)")
     }
 
+    @Test("A mini-batch larger than the training images is pointed out")
+    func miniBatchOverTrainingSet() throws {
+        let result = try runBackprop(["train", "--epochs", "1", "--layers", "784,10,10", "--training-size", "100", "--mini-batch-size", "1000"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("Warning: --mini-batch-size 1000 is more than the 100 training images: each epoch is one step"))
+    }
+
     @Test("The same seed prints the same accuracies")
     func reproducible() throws {
         let arguments = ["train", "--epochs", "1", "--layers", "784,10,10", "--mini-batch-size", "50", "--seed", "4"]

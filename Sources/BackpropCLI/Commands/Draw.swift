@@ -77,7 +77,7 @@ struct Draw: ParsableCommand {
                                + "draw weights shows a dense network's first layer")
             }
             let set = try data.loadAll()[split]
-            guard index < set.count else { throw CLIError("--index \(index): the \(split.rawValue) images are 0 to \(set.count - 1)") }
+            guard index < set.count else { throw ValidationError("--index \(index): the \(split.rawValue) images are 0 to \(set.count - 1)") }
             let input: [Float] = set.input(index)
             let answer = network.predictions(on: set[index..<index + 1])[0]
             try writeFigure(FeatureMaps.svg(network, input: input, inputSide: MNIST.imageSide, title:

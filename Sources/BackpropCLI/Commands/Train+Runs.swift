@@ -144,6 +144,10 @@ extension Train {
             result.append("η is \(learning.etaValue), chapter 1's default for its sigmoid networks; convolutional networks learn with much "
                           + "smaller steps (the book's --eta 0.1 with sigmoid, 0.03 with ReLU): give --eta")
         }
+        if run.configuration.miniBatchSize > run.trainingSetSize {
+            result.append("--mini-batch-size \(run.configuration.miniBatchSize) is more than the \(grouped(run.trainingSetSize)) training "
+                          + "images: each epoch is one step over all of them")
+        }
         if threads > ProcessInfo.processInfo.activeProcessorCount {
             result.append("--threads \(threads) is more than this machine's \(ProcessInfo.processInfo.activeProcessorCount) cores")
         }

@@ -36,8 +36,15 @@ struct BackpropTool: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                // With the usage of the subcommand that refused, when one was parsed.
-                FileHandle.standardError.write(Data((parsed.fullMessage(for: error) + "\n").utf8))
+                // With the usage of the subcommand that refused, when one was parsed: named as
+                // it is typed, since the subcommand alone does not know the tool's name.
+                var message = parsed.fullMessage(for: error)
+                if parsed != Self.self {
+                    let name = parsed._commandName
+                    message = message.replacingOccurrences(of: "Usage: \(name) ", with: "Usage: backprop \(name) ")
+                        .replacingOccurrences(of: "'\(name) --help'", with: "'backprop \(name) --help'")
+                }
+                FileHandle.standardError.write(Data((message + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

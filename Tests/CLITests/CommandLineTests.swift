@@ -52,6 +52,14 @@ struct CommandLineTests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test("A refusal while running names the command as typed in its usage line")
+    func usageNamesTheTool() throws {
+        let result = try runBackprop(["trace", "--layers", "4,3,2", "--input", "1,2,3,4", "--target", "1,0", "--weight", "9,0,0"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Usage: backprop trace <options>"), "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("See 'backprop trace --help'"))
+    }
+
     @Test("Missing data says what is missing and how to get it, with exit status 1")
     func missingData() throws {
         let result = try runBackprop(["train", "--data", "/nonexistent/mnist"])

@@ -154,15 +154,22 @@ extension Train {
         return result
     }
 
-    /// A warning when a layer gives 0 for each of the first 100 training images (every ReLU
-    /// off), since then no gradient reaches the layers before it and the run has stalled.
-    func silentLayerWarning(_ run: TrainingRun<Float>, images: LabelledData) -> String? {
+    /// The first layer of `network` that gives 0 for each of the first 100 of `images` (every
+    /// ReLU off: no gradient reaches the layers before it), as "layer 4 (conv:40x5x5, σ = relu)
+    /// gives 0 for each of the first 100 training images", with its index; train and reproduce
+    /// warn of it.
+    static func silentLayer(of network: Network<Float>, images: LabelledData) -> (layer: Int, text: String)? {
         let sample = images[0..<min(100, images.count)]
-        guard let l = run.network.firstSilentLayer(on: sample) else { return nil }
-        let layer = run.network.layers[l]
-        let name = run.network.denseLayers == nil ? LayerList.describing(layer) : "\(layer.neurons) neurons"
-        return "after epoch \(run.nextEpoch - 1), layer \(l + 2) (\(name), σ = \(layer.activation.rawValue)) gives 0 for each of "
-            + "the first \(sample.count) training images: every z ≤ 0, so σ′(z) = 0 and "
+        guard let l = network.firstSilentLayer(on: sample) else { return nil }
+        let layer = network.layers[l]
+        let name = network.denseLayers == nil ? LayerList.describing(layer) : "\(layer.neurons) neurons"
+        return (l, "layer \(l + 2) (\(name), σ = \(layer.activation.rawValue)) gives 0 for each of the first \(sample.count) training images")
+    }
+
+    /// A warning when a layer has gone silent (``silentLayer(of:images:)``): the run has stalled.
+    func silentLayerWarning(_ run: TrainingRun<Float>, images: LabelledData) -> String? {
+        guard let (l, text) = Self.silentLayer(of: run.network, images: images) else { return nil }
+        return "after epoch \(run.nextEpoch - 1), \(text): every z ≤ 0, so σ′(z) = 0 and "
             + (l == run.network.layers.count - 1 ? "its δ is 0 (BP1): no layer learns; "
                : "its δ is 0 (BP2): neither it nor the layers before it learn, and the layers after it see the same input for "
                  + "every image; ")

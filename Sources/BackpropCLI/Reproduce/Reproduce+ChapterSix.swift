@@ -40,10 +40,9 @@ extension Reproduce {
                 }
             }
             generator = run.generator
-            if let l = run.network.firstSilentLayer(on: training[0..<min(100, training.count)]) {
+            if let (_, text) = Train.silentLayer(of: run.network, images: training) {
                 bar.clear()
-                warn("\(label): layer \(l + 2) (\(LayerList.describing(run.network.layers[l]))) gives 0 for each of the first 100 "
-                     + "training images: its ReLUs are all off, so it and the layers before it stopped learning")
+                warn("\(label): \(text): its ReLUs are all off, so it and the layers before it stopped learning")
             }
             if experiment.members > 1 { votes.append(run.network.predictions(on: mnist.test)) }
         }
